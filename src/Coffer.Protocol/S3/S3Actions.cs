@@ -1,0 +1,23 @@
+namespace Coffer.Protocol.S3;
+
+/// <summary>The IAM action each operation is authorised as.</summary>
+public static class S3Actions
+{
+    public static string For(S3Operation operation) => operation switch
+    {
+        S3Operation.ListBuckets => "s3:ListAllMyBuckets",
+        S3Operation.CreateBucket => "s3:CreateBucket",
+        S3Operation.HeadBucket => "s3:ListBucket",
+        S3Operation.DeleteBucket => "s3:DeleteBucket",
+        S3Operation.GetBucketLocation => "s3:GetBucketLocation",
+        S3Operation.ListObjects or S3Operation.ListObjectsV2 => "s3:ListBucket",
+        S3Operation.DeleteObjects or S3Operation.DeleteObject => "s3:DeleteObject",
+        S3Operation.PutObject or S3Operation.CopyObject or S3Operation.CreateMultipartUpload
+            or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.CompleteMultipartUpload => "s3:PutObject",
+        S3Operation.GetObject or S3Operation.HeadObject => "s3:GetObject",
+        S3Operation.AbortMultipartUpload => "s3:AbortMultipartUpload",
+        S3Operation.ListParts => "s3:ListMultipartUploadParts",
+        S3Operation.ListMultipartUploads => "s3:ListBucketMultipartUploads",
+        _ => "s3:Unknown",
+    };
+}

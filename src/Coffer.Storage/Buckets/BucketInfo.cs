@@ -1,0 +1,3 @@
+namespace Coffer.Storage.Buckets;
+
+public sealed record BucketInfo(string Name, DateTimeOffset CreatedAt, string Region);

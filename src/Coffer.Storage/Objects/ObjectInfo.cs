@@ -1,0 +1,25 @@
+namespace Coffer.Storage.Objects;
+
+public sealed class ObjectInfo
+{
+    public required string Bucket { get; init; }
+
+    public required string Key { get; init; }
+
+    public required long Size { get; init; }
+
+    /// <summary>The entity tag without quotes: hex MD5 of the content.</summary>
+    public required string ETag { get; init; }
+
+    public required DateTimeOffset LastModified { get; init; }
+
+    public required ObjectHeaders Headers { get; init; }
+
+    public ObjectChecksum? Checksum { get; init; }
+
+    /// <summary>Generated name of the blob file; null when the content lives inline in the metadata store.</summary>
+    public string? BlobId { get; init; }
+
+    /// <summary>The content of a small object kept in the metadata store, when it was loaded.</summary>
+    public byte[]? InlineData { get; init; }
+}

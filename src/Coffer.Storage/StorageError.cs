@@ -1,0 +1,14 @@
+namespace Coffer.Storage;
+
+/// <summary>Domain failures of the storage layer; the protocol front-end maps them to wire errors.</summary>
+public enum StorageError
+{
+    NoSuchBucket,
+    NoSuchKey,
+    BucketAlreadyExists,
+    BucketNotEmpty,
+    PreconditionFailed,
+    BadDigest,
+    EntityTooLarge,
+    IncompleteBody,
+}

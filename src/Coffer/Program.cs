@@ -1,0 +1,1 @@
+return await Coffer.Cli.CofferCommand.RunAsync(args);
