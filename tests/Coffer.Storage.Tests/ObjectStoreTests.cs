@@ -297,7 +297,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
         var stale = await _store.GetObjectAsync("b", "k", true, default);
         await PutAsync("k", RandomBytes(200_000));
 
-        Assert.Null(_store.OpenContent(stale, 0));
+        Assert.Null(await _store.OpenContentAsync(stale, 0, default));
     }
 
     [Fact]
@@ -365,7 +365,7 @@ public sealed class ObjectStoreTests : IAsyncLifetime
 
     private async Task<byte[]> ReadContentAsync(ObjectInfo info, long offset = 0)
     {
-        await using var stream = _store.OpenContent(info, offset);
+        await using var stream = await _store.OpenContentAsync(info, offset, default);
         Assert.NotNull(stream);
         var output = new MemoryStream();
         await stream.CopyToAsync(output);

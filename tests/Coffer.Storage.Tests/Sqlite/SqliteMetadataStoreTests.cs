@@ -1,5 +1,6 @@
 using System.Text;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 using Coffer.Storage.Sqlite;
 using static Coffer.Storage.Tests.TestObjects;
@@ -63,6 +64,19 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteBucket_WithAnUploadInProgress_IsBucketNotEmpty()
+    {
+        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateUploadAsync(
+            new UploadInfo { UploadId = "u1", Bucket = "b", Key = "k", Initiated = Time, Headers = new ObjectHeaders() },
+            default);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteBucketAsync("b", default));
+
+        Assert.Equal(StorageError.BucketNotEmpty, error.Error);
+    }
+
+    [Fact]
     public async Task DeleteBucket_Empty_RemovesIt()
     {
         await _store.CreateBucketAsync(Bucket("b"), default);
@@ -110,7 +124,8 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         var replaced = await _store.PutObjectAsync(info, WriteCondition.None, default);
         var read = await _store.GetObjectAsync("b", info.Key, includeInlineData: true, default);
 
-        Assert.Null(replaced);
+        Assert.Null(replaced.Previous);
+        Assert.Empty(replaced.ReleasedBlobs);
         Assert.NotNull(read);
         Assert.Equal(info.Key, read.Key);
         Assert.Equal(5, read.Size);
@@ -159,8 +174,9 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         var replaced = await _store.PutObjectAsync(Object("b", "k", etag: "new", inline: [1, 2, 3]), WriteCondition.None, default);
         var current = await _store.GetObjectAsync("b", "k", includeInlineData: true, default);
 
-        Assert.Equal("old", replaced?.ETag);
-        Assert.Equal(blobId, replaced?.BlobId);
+        Assert.Equal("old", replaced.Previous?.ETag);
+        Assert.Equal(blobId, replaced.Previous?.BlobId);
+        Assert.Equal([blobId], replaced.ReleasedBlobs);
         Assert.Equal("new", current?.ETag);
         Assert.Null(current?.BlobId);
         Assert.Equal([1, 2, 3], current?.InlineData);
@@ -184,8 +200,9 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         var first = await _store.DeleteObjectAsync("b", "k", default);
         var second = await _store.DeleteObjectAsync("b", "k", default);
 
-        Assert.Equal("e1", first?.ETag);
-        Assert.Null(second);
+        Assert.Equal("e1", first.Previous?.ETag);
+        Assert.Null(second.Previous);
+        Assert.Empty(second.ReleasedBlobs);
         Assert.Null(await _store.GetObjectAsync("b", "k", includeInlineData: false, default));
     }
 
@@ -230,7 +247,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
 
         var replaced = await _store.PutObjectAsync(Object("b", "k", etag: "new"), new WriteCondition(IfMatchETag: ifMatch), default);
 
-        Assert.Equal("old", replaced?.ETag);
+        Assert.Equal("old", replaced.Previous?.ETag);
         Assert.Equal("new", (await _store.GetObjectAsync("b", "k", false, default))?.ETag);
     }
 
