@@ -334,14 +334,12 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         return headers;
     }
 
-    /// <summary>The host the client addressed: the configured public host, a trusted proxy's X-Forwarded-Host, or Host.</summary>
+    /// <summary>
+    /// The host the client addressed: a trusted proxy's X-Forwarded-Host, else the configured
+    /// public host (unless Host names a bucket under it), else Host.
+    /// </summary>
     public string ClientHost(HttpRequest request)
     {
-        if (options.PublicHost is { } publicHost)
-        {
-            return publicHost;
-        }
-
         if (options.TrustedProxies.Count > 0
             && request.HttpContext.Connection.RemoteIpAddress is { } remote
             && options.TrustedProxies.Any(p => p.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
@@ -350,7 +348,13 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             return forwarded.Split(',')[0].Trim();
         }
 
-        return request.Host.Value ?? string.Empty;
+        var host = request.Host.Value ?? string.Empty;
+        if (options.PublicHost is { } publicHost && !host.EndsWith("." + publicHost, StringComparison.OrdinalIgnoreCase))
+        {
+            return publicHost;
+        }
+
+        return host;
     }
 
     private static CredentialScope ParseCredential(string credential, Func<string, S3Exception> error)
