@@ -32,7 +32,8 @@ public sealed class RecordingHttpClientFactory : HttpClientFactory
     public RecordedExchange Last(HttpMethod method, string pathSuffix) =>
         Exchanges.Reverse().First(e => e.Method == method && e.Uri.AbsolutePath.EndsWith(pathSuffix, StringComparison.Ordinal));
 
-    private static async ValueTask<Stream> ConnectLoopbackAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    /// <summary>A SocketsHttpHandler ConnectCallback sending localhost and *.localhost to 127.0.0.1.</summary>
+    public static async ValueTask<Stream> ConnectLoopbackAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
         var address = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)

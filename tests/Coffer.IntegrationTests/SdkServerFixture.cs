@@ -38,7 +38,7 @@ public sealed class SdkServerFixture : IAsyncLifetime
     }
 
     /// <summary>An SDK client as an application would configure it for a self-hosted endpoint; retries off so errors surface.</summary>
-    public AmazonS3Client CreateClient(bool forcePathStyle = true, HttpClientFactory? httpClientFactory = null, string? serviceUrl = null)
+    public AmazonS3Client CreateClient(bool forcePathStyle = true, HttpClientFactory? httpClientFactory = null, string? serviceUrl = null, Action<AmazonS3Config>? configure = null)
     {
         var config = new AmazonS3Config
         {
@@ -52,6 +52,8 @@ public sealed class SdkServerFixture : IAsyncLifetime
         {
             config.HttpClientFactory = httpClientFactory;
         }
+
+        configure?.Invoke(config);
 
         return new AmazonS3Client(new BasicAWSCredentials(CofferServer.AccessKey, CofferServer.SecretKey), config);
     }
