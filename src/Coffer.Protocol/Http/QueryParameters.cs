@@ -91,7 +91,14 @@ public sealed class QueryParameters
             }
         }
 
-        return StrictUtf8.GetString(bytes, 0, length);
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new FormatException("Percent-encoding that is not UTF-8.", e);
+        }
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
