@@ -36,6 +36,12 @@ public enum S3ErrorCode
     SignatureDoesNotMatch,
     XAmzContentSHA256Mismatch,
     InvalidChunkSizeError,
+    InvalidURI,
     ServiceUnavailable,
     UnsupportedSignature,
+    NoSuchUpload,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
+    InvalidPartNumber,
 }
