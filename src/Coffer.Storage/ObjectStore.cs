@@ -304,24 +304,25 @@ public sealed class ObjectStore
     /// <summary>
     /// Reads a body to its end: MD5 and length checked, bytes in a temporary blob (or kept in
     /// memory when small enough to live inline). Any failure discards what was written.
-    /// MD5 is the slowest step and cannot be split, so each block is hashed on another core
-    /// while the next block is received and this one is written.
+    /// Each block is hashed (on another core) and written while the next one is received, so a
+    /// large upload costs about the slowest of the three, not their sum.
     /// </summary>
     private async Task<WrittenBody> WriteBodyAsync(Stream body, long? expectedLength, long maxLength, byte[]? expectedMd5, bool allowInline, CancellationToken cancellationToken)
     {
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockSize), ArrayPool<byte>.Shared.Rent(BlockSize)];
         IBlobWriter? writer = null;
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var hashing = Task.CompletedTask;
+        var previous = Task.CompletedTask;
         try
         {
             long total = 0;
             byte[]? inline = null;
             for (var turn = 0; ; turn ^= 1)
             {
+                // The other buffer's block is still being hashed and written; this one is free.
                 var buffer = buffers[turn];
                 var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                await hashing.ConfigureAwait(false);
+                await previous.ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -340,9 +341,6 @@ public sealed class ObjectStore
                     continue;
                 }
 
-                hashing = read < 64 * 1024
-                    ? HashInline(md5, buffer, read)
-                    : Task.Run(() => md5.AppendData(buffer, 0, read), CancellationToken.None);
                 writer ??= _blobs.CreateWriter(expectedLength);
                 if (inline is not null)
                 {
@@ -350,7 +348,7 @@ public sealed class ObjectStore
                     inline = null;
                 }
 
-                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                previous = HashAndWriteAsync(md5, writer, buffer, read, cancellationToken);
             }
 
             if (expectedLength is { } expected && expected != total)
@@ -375,8 +373,8 @@ public sealed class ObjectStore
         }
         finally
         {
-            // The hashing task reads a buffer; it must finish before the buffer goes back to the pool.
-            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The last block's work reads a buffer; it must end before the buffer goes back to the pool.
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
             if (writer is not null)
@@ -386,10 +384,26 @@ public sealed class ObjectStore
         }
     }
 
-    private static Task HashInline(IncrementalHash md5, byte[] buffer, int count)
+    private static async Task HashAndWriteAsync(IncrementalHash md5, IBlobWriter writer, byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        md5.AppendData(buffer, 0, count);
-        return Task.CompletedTask;
+        var hashing = Task.CompletedTask;
+        if (count < 64 * 1024)
+        {
+            md5.AppendData(buffer, 0, count);
+        }
+        else
+        {
+            hashing = Task.Run(() => md5.AppendData(buffer, 0, count), CancellationToken.None);
+        }
+
+        try
+        {
+            await writer.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await hashing.ConfigureAwait(false);
+        }
     }
 
     private sealed class WrittenBody(long size, byte[] md5, IBlobWriter? writer, byte[] inline) : IAsyncDisposable

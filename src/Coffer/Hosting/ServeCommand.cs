@@ -150,6 +150,9 @@ internal static partial class ServeCommand
         kestrel.Limits.MaxRequestLineSize = 16 * 1024;
         kestrel.Limits.MaxRequestHeaderCount = 200;
         kestrel.Limits.MinRequestBodyDataRate = null;
+
+        // Room for the socket to keep filling while the previous block is hashed and written.
+        kestrel.Limits.MaxRequestBufferSize = 4 * 1024 * 1024;
         kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
         kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
 
