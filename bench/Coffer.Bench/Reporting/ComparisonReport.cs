@@ -101,7 +101,7 @@ internal sealed class ComparisonReport
             text.AppendLine($"| dd write, conv=fsync | {dd:0.0} | – | – | – | – | – | – | – |");
         }
 
-        foreach (var target in _targets)
+        foreach (var target in _targets.OrderBy(Rank))
         {
             if (_missing.TryGetValue(target, out var reason) && _phases[target].Count == 0)
             {
@@ -199,6 +199,15 @@ internal sealed class ComparisonReport
 
     private static string Ratio(double? numerator, double? denominator) =>
         numerator is { } n && denominator is { } d && d > 0 ? (n / d).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>The known targets first, in the order run.sh measures them; any others after, as given.</summary>
+    private int Rank(string target) => target switch
+    {
+        Baseline => -3,
+        Coffer => -2,
+        Ceph => -1,
+        _ => _targets.IndexOf(target),
+    };
 
     private static string DisplayName(string target) => target switch
     {
