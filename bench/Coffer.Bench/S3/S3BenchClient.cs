@@ -41,19 +41,15 @@ internal sealed class S3BenchClient : IDisposable
         _time = time;
     }
 
-    /// <summary>True when the bucket exists and is ours, false when it does not exist.</summary>
+    /// <summary>True when HEAD finds the bucket; false for any other answer, which <see cref="CreateBucketAsync"/> then explains.</summary>
     public async Task<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Head, bucket, key: null, content: null, cancellationToken);
-        return response.StatusCode switch
-        {
-            HttpStatusCode.OK => true,
-            HttpStatusCode.NotFound => false,
-            _ => throw await FailureAsync("HEAD", bucket, null, response, cancellationToken),
-        };
+        return response.StatusCode == HttpStatusCode.OK;
     }
 
-    public async Task CreateBucketAsync(string bucket, CancellationToken cancellationToken)
+    /// <summary>Creates the bucket; false when it already existed and is ours.</summary>
+    public async Task<bool> CreateBucketAsync(string bucket, CancellationToken cancellationToken)
     {
         HttpContent? body = null;
         if (_region != "us-east-1")
@@ -67,14 +63,13 @@ internal sealed class S3BenchClient : IDisposable
         using var response = await SendAsync(HttpMethod.Put, bucket, key: null, body, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
-            return;
+            return true;
         }
 
         var failure = await FailureAsync("PUT", bucket, null, response, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Conflict || !failure.Message.Contains("BucketAlreadyOwnedByYou", StringComparison.Ordinal))
-        {
-            throw failure;
-        }
+        return response.StatusCode == HttpStatusCode.Conflict && failure.Message.Contains("BucketAlreadyOwnedByYou", StringComparison.Ordinal)
+            ? false
+            : throw failure;
     }
 
     public async Task DeleteBucketAsync(string bucket, CancellationToken cancellationToken)

@@ -27,8 +27,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         {
             if (!await client.BucketExistsAsync(bucket, setup.Token))
             {
-                await client.CreateBucketAsync(bucket, setup.Token);
-                createdBucket = true;
+                createdBucket = await client.CreateBucketAsync(bucket, setup.Token);
             }
 
             // One round trip of each kind first, so that connection set-up and JIT stay out of the figures.
