@@ -36,6 +36,7 @@ public enum S3ErrorCode
     SignatureDoesNotMatch,
     XAmzContentSHA256Mismatch,
     InvalidChunkSizeError,
+    InvalidURI,
     ServiceUnavailable,
     UnsupportedSignature,
 }

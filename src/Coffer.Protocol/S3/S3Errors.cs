@@ -37,6 +37,7 @@ internal static class S3Errors
         S3ErrorCode.RequestTimeTooSkewed => (403, "The difference between the request time and the current time is too large."),
         S3ErrorCode.SignatureDoesNotMatch => (403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
         S3ErrorCode.XAmzContentSHA256Mismatch => (400, "The provided 'x-amz-content-sha256' header does not match what was computed."),
+        S3ErrorCode.InvalidURI => (400, "Couldn't parse the specified URI."),
         S3ErrorCode.InvalidChunkSizeError => (403, "Only the last chunk is allowed to have a size less than 8192 bytes"),
         S3ErrorCode.ServiceUnavailable => (503, "Please reduce your request rate."),
         S3ErrorCode.UnsupportedSignature => (400, "The provided request is signed with an unsupported STS Token version or the signature version is not supported."),

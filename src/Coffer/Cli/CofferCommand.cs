@@ -1,10 +1,40 @@
+using Coffer.Hosting;
+
 namespace Coffer.Cli;
 
 internal static class CofferCommand
 {
-    public static Task<int> RunAsync(string[] args)
+    private const string Usage = """
+        usage: coffer <command> [options]
+
+        commands:
+          serve      run the server
+                       --data DIR              data directory (COFFER_DATA, default ./data)
+                       --listen HOST:PORT      address to listen on (COFFER_LISTEN, default 127.0.0.1:9000; port 0 picks one)
+                       --region NAME           region clients sign for (COFFER_REGION, default us-east-1)
+                       --tls-cert FILE --tls-key FILE   serve HTTPS with a PEM certificate and key
+                       --public-endpoint URL   the URL clients use when behind a proxy
+                       --trusted-proxies IPS   proxies whose X-Forwarded-Host is believed
+                       --domains D1,D2         extra domains for bucket.DOMAIN addressing
+                       --config FILE           a JSON configuration file (default ./coffer.json if present)
+          version    print the version
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("usage: coffer serve [--data DIR] [--listen HOST:PORT]");
-        return Task.FromResult(args.Length == 0 ? 2 : 2);
+        switch (args.FirstOrDefault())
+        {
+            case "serve":
+                return await ServeCommand.RunAsync(args[1..]);
+            case "version" or "--version":
+                Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
+                return 0;
+            case "help" or "--help" or "-h":
+                Console.WriteLine(Usage);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync(Usage);
+                return 2;
+        }
     }
 }

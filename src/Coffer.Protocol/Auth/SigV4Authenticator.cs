@@ -1,0 +1,385 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Coffer.Identity.AccessKeys;
+using Coffer.Protocol.Checksums;
+using Coffer.Protocol.Http;
+using Coffer.Protocol.S3;
+using Microsoft.AspNetCore.Http;
+
+namespace Coffer.Protocol.Auth;
+
+/// <summary>
+/// Verifies AWS Signature Version 4 in an Authorization header or in a pre-signed query string,
+/// and wraps the body so that its payload hash or chunk signatures are checked as it is read.
+/// </summary>
+internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time, ProtocolOptions options)
+{
+    private const long MaxPresignExpiry = 604800;
+
+    private readonly ConcurrentDictionary<(string, string, string, string), byte[]> _signingKeys = new();
+
+    public async Task<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            if (!authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+            }
+
+            return await FromHeaderAsync(request, rawPath, query, authorization, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Signature"))
+        {
+            return await FromQueryAsync(request, rawPath, query, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (query.Has("AWSAccessKeyId") || query.Has("Signature"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+        }
+
+        return new AuthenticatedRequest { Body = request.Body };
+    }
+
+    private async Task<AuthenticatedRequest> FromHeaderAsync(HttpRequest request, string rawPath, QueryParameters query, string authorization, CancellationToken cancellationToken)
+    {
+        string? credential = null, signedHeaders = null, signature = null;
+        foreach (var part in authorization[(SigV4.Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw HeaderMalformed("the authorization header is not of the form AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…");
+            }
+
+            var value = part[(eq + 1)..];
+            switch (part[..eq])
+            {
+                case "Credential": credential = value; break;
+                case "SignedHeaders": signedHeaders = value; break;
+                case "Signature": signature = value; break;
+            }
+        }
+
+        if (credential is null || signedHeaders is null || signature is null)
+        {
+            throw HeaderMalformed("a Credential, SignedHeaders and Signature are required");
+        }
+
+        var scope = ParseCredential(credential, HeaderMalformed);
+        var amzDate = request.Headers["x-amz-date"].ToString();
+        DateTimeOffset requestTime;
+        if (amzDate.Length > 0)
+        {
+            requestTime = ParseAmzDate(amzDate) ?? throw new S3Exception(S3ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+        }
+        else if (DateTimeOffset.TryParseExact(request.Headers.Date.ToString(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out requestTime))
+        {
+            amzDate = requestTime.UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+        }
+
+        if (scope.Date != amzDate[..8])
+        {
+            throw HeaderMalformed($"the date in the credential scope '{scope.Date}' does not match the request date '{amzDate[..8]}'");
+        }
+
+        CheckRegionAndService(scope, HeaderMalformed);
+        var now = time.GetUtcNow();
+        if ((requestTime - now).Duration() > options.MaxClockSkew)
+        {
+            throw new S3Exception(S3ErrorCode.RequestTimeTooSkewed)
+                .With("RequestTime", amzDate)
+                .With("ServerTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                .With("MaxAllowedSkewMilliseconds", ((long)options.MaxClockSkew.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        }
+
+        var payloadHash = request.Headers["x-amz-content-sha256"].ToString();
+        if (payloadHash.Length == 0)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
+        }
+
+        var names = signedHeaders.Split(';');
+        if (!names.Contains("host"))
+        {
+            throw HeaderMalformed("the host header must be signed");
+        }
+
+        var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        var canonical = SigV4.CanonicalRequest(
+            request.Method,
+            CanonicalUri(rawPath),
+            SigV4.CanonicalQuery(query.Items),
+            CanonicalHeaders(request, names),
+            payloadHash);
+        var scopeText = SigV4.Scope(scope.Date, scope.Region, scope.Service);
+        var stringToSign = SigV4.StringToSign(amzDate, scopeText, canonical);
+        var signingKey = SigningKey(found, scope);
+        var expected = SigV4.Signature(signingKey, stringToSign);
+        if (!SigV4.SignaturesEqual(expected, signature))
+        {
+            throw SignatureMismatch(scope.AccessKeyId, stringToSign, canonical, signature);
+        }
+
+        return WrapBody(request, payloadHash, found, new ChunkSigningContext(signingKey, amzDate, scopeText, signature), presigned: false);
+    }
+
+    private async Task<AuthenticatedRequest> FromQueryAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
+    {
+        var algorithm = query.Get("X-Amz-Algorithm");
+        var credential = query.Get("X-Amz-Credential");
+        var amzDate = query.Get("X-Amz-Date");
+        var expiresText = query.Get("X-Amz-Expires");
+        var signedHeaders = query.Get("X-Amz-SignedHeaders");
+        var signature = query.Get("X-Amz-Signature");
+        if (algorithm != SigV4.Algorithm)
+        {
+            throw QueryError("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+        }
+
+        if (credential is null || amzDate is null || expiresText is null || signedHeaders is null || signature is null)
+        {
+            throw QueryError("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+        }
+
+        var scope = ParseCredential(credential, QueryError);
+        var requestTime = ParseAmzDate(amzDate) ?? throw QueryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+        if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires) || expires < 1)
+        {
+            throw QueryError("X-Amz-Expires should be a number");
+        }
+
+        if (expires > MaxPresignExpiry)
+        {
+            throw QueryError("X-Amz-Expires must be less than a week (in seconds) that is; 604800");
+        }
+
+        if (scope.Date != amzDate[..8])
+        {
+            throw QueryError($"Invalid credential date \"{scope.Date}\". This date is not the same as X-Amz-Date: \"{amzDate[..8]}\".");
+        }
+
+        CheckRegionAndService(scope, QueryError);
+        var now = time.GetUtcNow();
+
+        // A pre-signed URL is judged by its own validity window, never by the clock-skew rule.
+        if (now > requestTime.AddSeconds(expires))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
+                .With("X-Amz-Expires", expiresText)
+                .With("Expires", requestTime.AddSeconds(expires).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                .With("ServerTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        }
+
+        if (requestTime - now > options.MaxClockSkew)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Request is not valid yet");
+        }
+
+        var names = signedHeaders.Split(';');
+        if (!names.Contains("host"))
+        {
+            throw QueryError("the host header must be signed");
+        }
+
+        var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        var payloadHash = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } header ? header : SigV4.UnsignedPayload;
+        var canonical = SigV4.CanonicalRequest(
+            request.Method,
+            CanonicalUri(rawPath),
+            SigV4.CanonicalQuery(query.Items, exclude: "X-Amz-Signature"),
+            CanonicalHeaders(request, names),
+            payloadHash);
+        var scopeText = SigV4.Scope(scope.Date, scope.Region, scope.Service);
+        var stringToSign = SigV4.StringToSign(amzDate, scopeText, canonical);
+        var signingKey = SigningKey(found, scope);
+        var expected = SigV4.Signature(signingKey, stringToSign);
+        if (!SigV4.SignaturesEqual(expected, signature))
+        {
+            throw SignatureMismatch(scope.AccessKeyId, stringToSign, canonical, signature);
+        }
+
+        return WrapBody(request, payloadHash, found, new ChunkSigningContext(signingKey, amzDate, scopeText, signature), presigned: true);
+    }
+
+    private static AuthenticatedRequest WrapBody(HttpRequest request, string payloadHash, Credential credential, ChunkSigningContext signing, bool presigned)
+    {
+        Stream body = request.Body;
+        AwsChunkedStream? chunked = null;
+        switch (payloadHash)
+        {
+            case SigV4.UnsignedPayload:
+                break;
+            case SigV4.StreamingSigned:
+                body = chunked = new AwsChunkedStream(body, signing, expectTrailer: false);
+                break;
+            case SigV4.StreamingSignedTrailer:
+                body = chunked = new AwsChunkedStream(body, signing, expectTrailer: true);
+                break;
+            case SigV4.StreamingUnsignedTrailer:
+                body = chunked = new AwsChunkedStream(body, signing: null, expectTrailer: true);
+                break;
+            default:
+                if (payloadHash.Length != 64 || !payloadHash.All(char.IsAsciiHexDigit))
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a valid sha256 value.");
+                }
+
+                var expected = Convert.FromHexString(payloadHash);
+                body = new DigestVerifyingStream(body, new ChecksumHasher(ChecksumAlgorithm.Sha256), digest =>
+                {
+                    if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, expected))
+                    {
+                        throw new S3Exception(S3ErrorCode.XAmzContentSHA256Mismatch)
+                            .With("ClientComputedContentSHA256", payloadHash)
+                            .With("S3ComputedContentSHA256", Convert.ToHexStringLower(digest));
+                    }
+                });
+                break;
+        }
+
+        long? decodedLength = null;
+        if (chunked is not null)
+        {
+            var decoded = request.Headers["x-amz-decoded-content-length"].ToString();
+            if (decoded.Length > 0)
+            {
+                if (!long.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-decoded-content-length is not a number.");
+                }
+
+                decodedLength = length;
+            }
+            else if (payloadHash == SigV4.StreamingSigned)
+            {
+                throw new S3Exception(S3ErrorCode.MissingContentLength, "You must provide the x-amz-decoded-content-length header.");
+            }
+        }
+
+        return new AuthenticatedRequest
+        {
+            Principal = credential.Principal,
+            AccessKeyId = credential.AccessKeyId,
+            Body = body,
+            Chunked = chunked,
+            DecodedLength = decodedLength,
+            Presigned = presigned,
+        };
+    }
+
+    private async Task<Credential> FindCredentialAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var credential = await keys.FindAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        if (credential is null || !credential.IsActive)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidAccessKeyId).With("AWSAccessKeyId", accessKeyId);
+        }
+
+        return credential;
+    }
+
+    private byte[] SigningKey(Credential credential, CredentialScope scope)
+    {
+        var cacheKey = (credential.AccessKeyId, scope.Date, scope.Region, scope.Service);
+        if (_signingKeys.TryGetValue(cacheKey, out var key))
+        {
+            return key;
+        }
+
+        if (_signingKeys.Count > 10_000)
+        {
+            _signingKeys.Clear();
+        }
+
+        key = SigV4.SigningKey(credential.Secret, scope.Date, scope.Region, scope.Service);
+        _signingKeys[cacheKey] = key;
+        return key;
+    }
+
+    private void CheckRegionAndService(CredentialScope scope, Func<string, S3Exception> error)
+    {
+        if (scope.Service != "s3")
+        {
+            throw error($"the service '{scope.Service}' is wrong; expecting 's3'");
+        }
+
+        if (scope.Region != options.Region)
+        {
+            throw error($"the region '{scope.Region}' is wrong; expecting '{options.Region}'").With("Region", options.Region);
+        }
+    }
+
+    private string CanonicalUri(string rawPath) =>
+        SigV4.UriEncode(QueryParameters.PercentDecode(rawPath), encodeSlash: false);
+
+    private List<KeyValuePair<string, string>> CanonicalHeaders(HttpRequest request, string[] names)
+    {
+        var headers = new List<KeyValuePair<string, string>>(names.Length);
+        foreach (var name in names)
+        {
+            var value = name == "host"
+                ? ClientHost(request)
+                : SigV4.CanonicalHeaderValue(string.Join(',', request.Headers[name].Select(v => SigV4.CanonicalHeaderValue(v ?? string.Empty))));
+            headers.Add(new(name, value));
+        }
+
+        return headers;
+    }
+
+    /// <summary>The host the client addressed: the configured public host, a trusted proxy's X-Forwarded-Host, or Host.</summary>
+    public string ClientHost(HttpRequest request)
+    {
+        if (options.PublicHost is { } publicHost)
+        {
+            return publicHost;
+        }
+
+        if (options.TrustedProxies.Count > 0
+            && request.HttpContext.Connection.RemoteIpAddress is { } remote
+            && options.TrustedProxies.Any(p => p.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+            && request.Headers["X-Forwarded-Host"].ToString() is { Length: > 0 } forwarded)
+        {
+            return forwarded.Split(',')[0].Trim();
+        }
+
+        return request.Host.Value ?? string.Empty;
+    }
+
+    private static CredentialScope ParseCredential(string credential, Func<string, S3Exception> error)
+    {
+        var parts = credential.Split('/');
+        if (parts.Length != 5 || parts[4] != "aws4_request" || parts[1].Length != 8 || parts[0].Length == 0)
+        {
+            throw error($"the Credential '{credential}' is not of the form ACCESSKEY/DATE/REGION/SERVICE/aws4_request");
+        }
+
+        return new CredentialScope(parts[0], parts[1], parts[2], parts[3]);
+    }
+
+    private static DateTimeOffset? ParseAmzDate(string value) =>
+        value.Length == 16 && DateTimeOffset.TryParseExact(value, SigV4.AmzDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed
+            : null;
+
+    private static S3Exception HeaderMalformed(string detail) =>
+        new(S3ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; " + detail);
+
+    private static S3Exception QueryError(string detail) => new(S3ErrorCode.AuthorizationQueryParametersError, detail);
+
+    private static S3Exception SignatureMismatch(string accessKeyId, string stringToSign, string canonical, string provided) =>
+        new S3Exception(S3ErrorCode.SignatureDoesNotMatch)
+            .With("AWSAccessKeyId", accessKeyId)
+            .With("StringToSign", stringToSign)
+            .With("SignatureProvided", provided)
+            .With("CanonicalRequest", canonical);
+
+    private sealed record CredentialScope(string AccessKeyId, string Date, string Region, string Service);
+}

@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace Coffer.Protocol;
+
+/// <summary>What the front-ends need to know about the deployment.</summary>
+public sealed class ProtocolOptions
+{
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Host (and port) clients use to reach the server when it differs from what it receives, e.g. behind a reverse proxy; signatures are checked against it.</summary>
+    public string? PublicHost { get; set; }
+
+    /// <summary>Proxies whose X-Forwarded-Host / -Proto are believed.</summary>
+    public IReadOnlyList<IPAddress> TrustedProxies { get; set; } = [];
+
+    /// <summary>Host names under which <c>bucket.{name}</c> is virtual-hosted-style addressing.</summary>
+    public IReadOnlyList<string> VirtualHostSuffixes { get; set; } = ["localhost"];
+
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Total size of request headers accepted before RequestHeaderSectionTooLarge.</summary>
+    public int MaxHeaderBytes { get; set; } = 16 * 1024;
+}

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Globalization;
+using Coffer.Protocol.Http;
+using Coffer.Storage;
+using Coffer.Storage.Objects;
+
+namespace Coffer.Protocol.S3.Handlers;
+
+/// <summary>GetObject and HeadObject.</summary>
+internal sealed class ObjectReadHandlers(ObjectStore store)
+{
+    private const int CopyBlockSize = 1024 * 1024;
+    private const int MaxAttempts = 3;
+
+    public async Task GetAsync(S3Context context, bool head)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var info = await store.GetObjectAsync(context.BucketName, context.ObjectKey, includeInlineData: !head, context.Aborted).ConfigureAwait(false);
+            var (result, condition) = Preconditions.Evaluate(context.Request.Headers, info.ETag, info.LastModified);
+            if (result == PreconditionResult.NotModified)
+            {
+                context.Response.Headers.ETag = Quote(info.ETag);
+                context.Response.Headers.LastModified = info.LastModified.ToString("r", CultureInfo.InvariantCulture);
+                context.Response.StatusCode = 304;
+                return;
+            }
+
+            if (result == PreconditionResult.Failed)
+            {
+                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", condition);
+            }
+
+            var range = ResolveRange(context, info);
+            if (head)
+            {
+                WriteHeaders(context, info, range);
+                return;
+            }
+
+            var content = store.OpenContent(info, range?.Start ?? 0);
+            if (content is null)
+            {
+                // Replaced between the lookup and the open: look again so the reader sees the new object whole.
+                if (attempt < MaxAttempts)
+                {
+                    continue;
+                }
+
+                throw new S3Exception(S3ErrorCode.ServiceUnavailable, "The object changed while it was being read; please retry.");
+            }
+
+            await using (content.ConfigureAwait(false))
+            {
+                WriteHeaders(context, info, range);
+                await CopyAsync(content, context.Response.Body, range?.Length ?? info.Size, context.Aborted).ConfigureAwait(false);
+            }
+
+            return;
+        }
+    }
+
+    private static ByteRange? ResolveRange(S3Context context, ObjectInfo info)
+    {
+        var partNumber = context.Query.Get("partNumber");
+        if (partNumber is not null)
+        {
+            if (!int.TryParse(partNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var part) || part is < 1 or > 10000)
+            {
+                throw S3Exception.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumber);
+            }
+
+            if (context.Header("Range") is not null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
+            }
+
+            if (part != 1)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRange, "The requested partnumber is not satisfiable");
+            }
+
+            return null;
+        }
+
+        try
+        {
+            return ByteRange.Resolve(context.Header("Range"), info.Size);
+        }
+        catch (RangeNotSatisfiableException)
+        {
+            context.Response.Headers.ContentRange = $"bytes */{info.Size}";
+            throw new S3Exception(S3ErrorCode.InvalidRange)
+                .With("RangeRequested", context.Header("Range"))
+                .With("ActualObjectSize", info.Size.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteHeaders(S3Context context, ObjectInfo info, ByteRange? range)
+    {
+        var response = context.Response;
+        ObjectHeaderMapping.ToResponse(info.Headers, context.Query, response);
+        response.Headers.ETag = Quote(info.ETag);
+        response.Headers.LastModified = info.LastModified.ToString("r", CultureInfo.InvariantCulture);
+        response.Headers.AcceptRanges = "bytes";
+        if (range is { } r)
+        {
+            response.StatusCode = 206;
+            response.Headers.ContentRange = $"bytes {r.Start}-{r.End}/{info.Size}";
+            response.ContentLength = r.Length;
+        }
+        else
+        {
+            response.StatusCode = 200;
+            response.ContentLength = info.Size;
+            if (string.Equals(context.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+            {
+                ChecksumRequest.ToResponse(info.Checksum, response);
+            }
+        }
+    }
+
+    private static async Task CopyAsync(Stream source, Stream destination, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyBlockSize, Math.Max(length, 1)));
+        try
+        {
+            while (length > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException("The stored object is shorter than its metadata says.");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                length -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal static string Quote(string etag) => "\"" + etag + "\"";
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using Coffer.Protocol.Http;
+using Coffer.Protocol.Xml;
+using Coffer.Storage;
+using Coffer.Storage.Objects;
+
+namespace Coffer.Protocol.S3.Handlers;
+
+/// <summary>PutObject and CopyObject.</summary>
+internal sealed class ObjectWriteHandlers(ObjectStore store)
+{
+    public const int MaxKeyBytes = 1024;
+
+    public async Task PutAsync(S3Context context)
+    {
+        var request = context.Request;
+        long? length = context.Auth.Chunked is not null ? context.Auth.DecodedLength : request.ContentLength;
+        if (length is null)
+        {
+            throw new S3Exception(S3ErrorCode.MissingContentLength);
+        }
+
+        if (length > ObjectStore.MaxSinglePutSize)
+        {
+            throw new S3Exception(S3ErrorCode.EntityTooLarge)
+                .With("ProposedSize", length.Value.ToString(CultureInfo.InvariantCulture))
+                .With("MaxSizeAllowed", ObjectStore.MaxSinglePutSize.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var headers = ObjectHeaderMapping.FromRequest(request);
+        var md5 = ParseContentMd5(context.Header("Content-MD5"));
+        var condition = WriteConditionFrom(context);
+        var checksum = ChecksumRequest.FromRequest(request, context.Auth);
+        var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
+
+        var info = await store.PutAsync(new PutObjectRequest
+        {
+            Bucket = context.BucketName,
+            Key = context.ObjectKey,
+            Headers = headers,
+            ExpectedLength = length,
+            ExpectedMd5 = md5,
+            ChecksumAfterBody = checksum is null ? null : checksum.Result,
+            Condition = condition,
+        }, body, context.Aborted).ConfigureAwait(false);
+
+        context.Response.Headers.ETag = ObjectReadHandlers.Quote(info.ETag);
+        ChecksumRequest.ToResponse(info.Checksum, context.Response);
+        context.Response.StatusCode = 200;
+    }
+
+    public async Task CopyAsync(S3Context context)
+    {
+        var (sourceBucket, sourceKey) = ParseCopySource(context.Header("x-amz-copy-source")!);
+        var directive = context.Header("x-amz-metadata-directive") ?? "COPY";
+        if (directive is not ("COPY" or "REPLACE"))
+        {
+            throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
+        }
+
+        var sameObject = sourceBucket == context.BucketName && sourceKey == context.ObjectKey;
+        if (sameObject && directive == "COPY")
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var source = await store.GetObjectAsync(sourceBucket, sourceKey, includeInlineData: true, context.Aborted).ConfigureAwait(false);
+            var (result, condition) = Preconditions.Evaluate(context.Request.Headers, source.ETag, source.LastModified, "x-amz-copy-source-");
+            if (result != PreconditionResult.Proceed)
+            {
+                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "x-amz-copy-source-" + condition);
+            }
+
+            var content = store.OpenContent(source, 0);
+            if (content is null)
+            {
+                if (attempt < 3)
+                {
+                    continue;
+                }
+
+                throw new S3Exception(S3ErrorCode.ServiceUnavailable, "The source object changed while it was being copied; please retry.");
+            }
+
+            ObjectInfo copied;
+            await using (content.ConfigureAwait(false))
+            {
+                copied = await store.PutAsync(new PutObjectRequest
+                {
+                    Bucket = context.BucketName,
+                    Key = context.ObjectKey,
+                    Headers = directive == "REPLACE" ? ObjectHeaderMapping.FromRequest(context.Request) : source.Headers,
+                    ExpectedLength = source.Size,
+                    ChecksumAfterBody = () => source.Checksum,
+                    Condition = WriteConditionFrom(context),
+                }, content, context.Aborted).ConfigureAwait(false);
+            }
+
+            var xml = new XmlBuilder()
+                .Start("CopyObjectResult", S3Context.Xmlns)
+                .Element("LastModified", copied.LastModified)
+                .Element("ETag", ObjectReadHandlers.Quote(copied.ETag));
+            if (copied.Checksum is { } checksum)
+            {
+                xml.Element("Checksum" + checksum.Algorithm, checksum.Value);
+            }
+
+            xml.End("CopyObjectResult");
+            await context.WriteXmlAsync(xml).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    /// <summary>Checks an object key against S3's rules before it is used anywhere.</summary>
+    public static void ValidateKey(string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            throw new S3Exception(S3ErrorCode.KeyTooLongError)
+                .With("MaxSizeAllowed", MaxKeyBytes.ToString(CultureInfo.InvariantCulture))
+                .With("Size", Encoding.UTF8.GetByteCount(key).ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static WriteCondition WriteConditionFrom(S3Context context)
+    {
+        var ifNoneMatch = context.Header("If-None-Match");
+        var ifMatch = context.Header("If-Match");
+        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "If-None-Match on a write supports only '*'.").With("Header", "If-None-Match");
+        }
+
+        if (ifNoneMatch is null && ifMatch is null)
+        {
+            return WriteCondition.None;
+        }
+
+        return new WriteCondition(MustNotExist: ifNoneMatch is not null, IfMatchETag: ifMatch?.Trim().Trim('"'));
+    }
+
+    private static byte[]? ParseContentMd5(string? header)
+    {
+        if (header is null)
+        {
+            return null;
+        }
+
+        var md5 = new byte[16];
+        if (!Convert.TryFromBase64String(header.Trim(), md5, out var written) || written != 16)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidDigest);
+        }
+
+        return md5;
+    }
+
+    private static (string Bucket, string Key) ParseCopySource(string header)
+    {
+        var value = header;
+        var question = value.IndexOf('?', StringComparison.Ordinal);
+        if (question >= 0)
+        {
+            var query = QueryParameters.Parse(value.AsSpan(question + 1));
+            var versionId = query.Get("versionId");
+            if (versionId is not null && versionId != "null")
+            {
+                throw S3Exception.InvalidArgument("Invalid version id specified", "x-amz-copy-source", header);
+            }
+
+            value = value[..question];
+        }
+
+        string decoded;
+        try
+        {
+            decoded = QueryParameters.PercentDecode(value).TrimStart('/');
+        }
+        catch (FormatException)
+        {
+            throw S3Exception.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", header);
+        }
+
+        var slash = decoded.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == decoded.Length - 1)
+        {
+            throw S3Exception.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", header);
+        }
+
+        var key = decoded[(slash + 1)..];
+        ValidateKey(key);
+        return (decoded[..slash], key);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using Coffer.Identity.AccessKeys;
+using Coffer.Protocol.Auth;
+using Coffer.Protocol.Http;
+using Coffer.Protocol.S3.Handlers;
+using Coffer.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Protocol.S3;
+
+/// <summary>
+/// The S3 request path: route once to an operation, authenticate (SigV4 header or pre-signed
+/// query), authorise, dispatch with one switch, and turn every failure into an S3 error.
+/// </summary>
+public sealed partial class S3Endpoint
+{
+    private readonly ProtocolOptions _options;
+    private readonly SigV4Authenticator _authenticator;
+    private readonly ILogger<S3Endpoint> _logger;
+    private readonly BucketHandlers _buckets;
+    private readonly ObjectReadHandlers _reads;
+    private readonly ObjectWriteHandlers _writes;
+    private readonly DeleteHandlers _deletes;
+    private readonly ListHandlers _lists;
+
+    public S3Endpoint(ObjectStore store, AccessKeyStore keys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _authenticator = new SigV4Authenticator(keys, time, options);
+        _buckets = new BucketHandlers(store, options, time);
+        _reads = new ObjectReadHandlers(store);
+        _writes = new ObjectWriteHandlers(store);
+        _deletes = new DeleteHandlers(store);
+        _lists = new ListHandlers(store);
+    }
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var requestId = NewRequestId();
+        http.Response.Headers["x-amz-request-id"] = requestId;
+        http.Response.Headers["x-amz-id-2"] = requestId;
+        http.Response.Headers.Server = "Coffer";
+
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = question < 0 ? target : target[..question];
+        var resource = rawPath;
+        AuthenticatedRequest? auth = null;
+        try
+        {
+            CheckHeaderSize(http.Request);
+            QueryParameters query;
+            string? bucket, key;
+            try
+            {
+                query = QueryParameters.Parse(question < 0 ? [] : target.AsSpan(question + 1));
+                (bucket, key) = S3Route.SplitPath(rawPath, _authenticator.ClientHost(http.Request), _options.VirtualHostSuffixes);
+            }
+            catch (FormatException)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidURI, "Couldn't parse the specified URI.");
+            }
+
+            resource = bucket is null ? "/" : key is null ? "/" + bucket : $"/{bucket}/{key}";
+            if (key is not null)
+            {
+                ObjectWriteHandlers.ValidateKey(key);
+            }
+
+            var operation = S3Route.Classify(http.Request.Method, bucket, key, query, http.Request.Headers.ContainsKey("x-amz-copy-source"));
+            auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, query, http.RequestAborted).ConfigureAwait(false);
+
+            // Deny by default: until policies exist, only the account's own credentials may act.
+            if (auth.Principal is null)
+            {
+                throw new S3Exception(S3ErrorCode.AccessDenied);
+            }
+
+            var context = new S3Context
+            {
+                Http = http,
+                Operation = operation,
+                Bucket = bucket,
+                Key = key,
+                Query = query,
+                Auth = auth,
+            };
+            await DispatchAsync(context).ConfigureAwait(false);
+        }
+        catch (S3Exception e)
+        {
+            await S3ErrorWriter.WriteAsync(http, e, resource, requestId).ConfigureAwait(false);
+        }
+        catch (StorageException e)
+        {
+            await S3ErrorWriter.WriteAsync(http, Map(e), resource, requestId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested || IsClientFault(e))
+        {
+            // The client went away or broke the framing; nothing was committed.
+            try
+            {
+                await S3ErrorWriter.WriteAsync(http, new S3Exception(S3ErrorCode.IncompleteBody), resource, requestId).ConfigureAwait(false);
+            }
+            catch (Exception) when (http.RequestAborted.IsCancellationRequested || e is IOException)
+            {
+            }
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(_logger, e, requestId);
+            await S3ErrorWriter.WriteAsync(http, new S3Exception(S3ErrorCode.InternalError), resource, requestId).ConfigureAwait(false);
+        }
+        finally
+        {
+            auth?.Body.Dispose();
+        }
+    }
+
+    private Task DispatchAsync(S3Context context) => context.Operation switch
+    {
+        S3Operation.ListBuckets => _buckets.ListBucketsAsync(context),
+        S3Operation.CreateBucket => _buckets.CreateBucketAsync(context),
+        S3Operation.HeadBucket => _buckets.HeadBucketAsync(context),
+        S3Operation.DeleteBucket => _buckets.DeleteBucketAsync(context),
+        S3Operation.GetBucketLocation => _buckets.GetBucketLocationAsync(context),
+        S3Operation.ListObjects => _lists.ListV1Async(context),
+        S3Operation.ListObjectsV2 => _lists.ListV2Async(context),
+        S3Operation.DeleteObjects => _deletes.DeleteManyAsync(context),
+        S3Operation.PutObject => _writes.PutAsync(context),
+        S3Operation.CopyObject => _writes.CopyAsync(context),
+        S3Operation.GetObject => _reads.GetAsync(context, head: false),
+        S3Operation.HeadObject => _reads.GetAsync(context, head: true),
+        S3Operation.DeleteObject => _deletes.DeleteAsync(context),
+        S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
+            .With("Method", context.Request.Method)
+            .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
+        _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"{context.Operation} is not implemented by this server."),
+    };
+
+    private void CheckHeaderSize(HttpRequest request)
+    {
+        var total = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            total += name.Length + 4;
+            foreach (var value in values)
+            {
+                total += value?.Length ?? 0;
+            }
+        }
+
+        if (total > _options.MaxHeaderBytes)
+        {
+            throw new S3Exception(S3ErrorCode.RequestHeaderSectionTooLarge).With("MaxSizeAllowed", _options.MaxHeaderBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static bool IsClientFault(Exception e) => e is BadHttpRequestException or OperationCanceledException || e.InnerException is BadHttpRequestException;
+
+    private static S3Exception Map(StorageException e) => e.Error switch
+    {
+        StorageError.NoSuchBucket => new S3Exception(S3ErrorCode.NoSuchBucket),
+        StorageError.NoSuchKey => new S3Exception(S3ErrorCode.NoSuchKey),
+        StorageError.BucketAlreadyExists => new S3Exception(S3ErrorCode.BucketAlreadyExists),
+        StorageError.BucketNotEmpty => new S3Exception(S3ErrorCode.BucketNotEmpty),
+        StorageError.PreconditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed),
+        StorageError.BadDigest => new S3Exception(S3ErrorCode.BadDigest),
+        StorageError.EntityTooLarge => new S3Exception(S3ErrorCode.EntityTooLarge),
+        StorageError.IncompleteBody => new S3Exception(S3ErrorCode.IncompleteBody),
+        _ => new S3Exception(S3ErrorCode.InternalError),
+    };
+
+    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
+}

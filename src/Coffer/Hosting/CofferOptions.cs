@@ -1,0 +1,88 @@
+namespace Coffer.Hosting;
+
+/// <summary>Server settings: defaults &lt; config file &lt; COFFER_* environment &lt; command line.</summary>
+public sealed class CofferOptions
+{
+    public string Data { get; set; } = "./data";
+
+    public string Listen { get; set; } = "127.0.0.1:9000";
+
+    public string Region { get; set; } = "us-east-1";
+
+    public string? TlsCert { get; set; }
+
+    public string? TlsKey { get; set; }
+
+    /// <summary>The URL clients use, e.g. https://files.example.com behind a proxy; pre-signed URLs are checked against its host.</summary>
+    public string? PublicEndpoint { get; set; }
+
+    /// <summary>Comma-separated proxy addresses whose X-Forwarded-Host/-Proto are trusted.</summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>Comma-separated domains for virtual-hosted-style addressing (bucket.DOMAIN); "localhost" is always one.</summary>
+    public string? Domains { get; set; }
+
+    public string? RootAccessKey { get; set; }
+
+    public string? RootSecretKey { get; set; }
+
+    /// <summary>Base64 of 32 bytes; without it a key file is used.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>Where the master key lives when not given directly; default DATA/master.key.</summary>
+    public string? MasterKeyFile { get; set; }
+
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data))
+        {
+            yield return "data: a data directory is required";
+        }
+
+        if (!TryParseListen(Listen, out _, out _))
+        {
+            yield return $"listen: '{Listen}' is not HOST:PORT";
+        }
+
+        if ((TlsCert is null) != (TlsKey is null))
+        {
+            yield return "tls-cert and tls-key go together";
+        }
+
+        if ((RootAccessKey is null) != (RootSecretKey is null))
+        {
+            yield return "COFFER_ROOT_ACCESS_KEY and COFFER_ROOT_SECRET_KEY go together";
+        }
+
+        if (RootAccessKey is { Length: < 16 or > 128 })
+        {
+            yield return "the root access key must be 16 to 128 characters";
+        }
+
+        if (RootSecretKey is { Length: < 16 })
+        {
+            yield return "the root secret key must be at least 16 characters";
+        }
+
+        if (PublicEndpoint is not null && !Uri.TryCreate(PublicEndpoint, UriKind.Absolute, out _))
+        {
+            yield return $"public-endpoint: '{PublicEndpoint}' is not an absolute URL";
+        }
+    }
+
+    public static bool TryParseListen(string value, out string host, out int port)
+    {
+        host = string.Empty;
+        port = 0;
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 0 or > 65535)
+        {
+            return false;
+        }
+
+        host = value[..colon].Trim('[', ']');
+        return host.Length > 0;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Coffer.Crypto;
+using Coffer.Identity.AccessKeys;
+using Coffer.Protocol;
+using Coffer.Protocol.S3;
+using Coffer.Storage;
+using Coffer.Storage.Blobs.FileSystem;
+using Coffer.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coffer.Hosting;
+
+/// <summary><c>coffer serve</c>: opens the data directory, recovers from any crash, and serves until SIGTERM.</summary>
+internal static partial class ServeCommand
+{
+    public const string HealthPath = "/_coffer/health";
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CofferOptions options;
+        try
+        {
+            options = ConfigurationLoader.Load(args);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync("coffer: " + e.Message);
+            return 2;
+        }
+
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync("coffer: " + problem);
+            }
+
+            return 2;
+        }
+
+        var dataDirectory = Path.GetFullPath(options.Data);
+        Directory.CreateDirectory(dataDirectory);
+        var time = TimeProvider.System;
+
+        MasterKey masterKey;
+        if (options.MasterKey is not null)
+        {
+            masterKey = MasterKey.FromBase64(options.MasterKey);
+        }
+        else
+        {
+            masterKey = MasterKey.LoadOrCreate(options.MasterKeyFile ?? Path.Combine(dataDirectory, "master.key"));
+            if (masterKey.CreatedKeyFile)
+            {
+                await Console.Error.WriteLineAsync("coffer: warning: created a master key file beside the data; keep a copy elsewhere, or set COFFER_MASTER_KEY.");
+            }
+        }
+
+        await using var database = SqliteDatabase.Open(Path.Combine(dataDirectory, "metadata.db"));
+        var metadata = new SqliteMetadataStore(database);
+        var blobs = new FileBlobStore(dataDirectory);
+        var store = new ObjectStore(metadata, blobs, time);
+        var keys = new AccessKeyStore(database, masterKey, time);
+
+        var (temporary, orphaned) = await store.RecoverAsync(CancellationToken.None);
+        var (rootKeyId, generatedSecret) = await keys.EnsureRootKeyAsync(options.RootAccessKey, options.RootSecretKey, CancellationToken.None);
+        if (generatedSecret is not null)
+        {
+            Console.WriteLine("Root credentials were created. They are shown only this once:");
+            Console.WriteLine($"  Access key ID:     {rootKeyId}");
+            Console.WriteLine($"  Secret access key: {generatedSecret}");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options));
+
+        var protocolOptions = ProtocolOptionsFrom(options);
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer");
+        if (temporary + orphaned > 0)
+        {
+            LogRecovered(logger, temporary, orphaned);
+        }
+
+        var endpoint = new S3Endpoint(store, keys, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        app.Run(context =>
+        {
+            if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.ContentType = "text/plain";
+                return context.Response.WriteAsync("ok\n");
+            }
+
+            return endpoint.HandleAsync(context);
+        });
+
+        await app.StartAsync();
+        var scheme = options.TlsCert is null ? "http" : "https";
+        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
+        {
+            var uri = new Uri(address);
+            Console.WriteLine($"Coffer listening on {scheme}://{uri.Host}:{uri.Port}");
+        }
+
+        using var sweeper = new Timer(_ => blobs.SweepTemporaryFiles(), null, SweepInterval, SweepInterval);
+        await app.WaitForShutdownAsync();
+        LogStopped(logger);
+        return 0;
+    }
+
+    private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, CofferOptions options)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = null;
+        kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+        kestrel.Limits.MaxRequestLineSize = 16 * 1024;
+        kestrel.Limits.MaxRequestHeaderCount = 200;
+        kestrel.Limits.MinRequestBodyDataRate = null;
+        kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
+        kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
+
+        CofferOptions.TryParseListen(options.Listen, out var host, out var port);
+        var addresses = host is "localhost" ? [IPAddress.Loopback] : new[] { IPAddress.Parse(host) };
+        foreach (var address in addresses)
+        {
+            kestrel.Listen(address, port, listen =>
+            {
+                if (options.TlsCert is not null)
+                {
+                    var certificate = X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
+                    listen.UseHttps(certificate);
+                }
+            });
+        }
+    }
+
+    private static ProtocolOptions ProtocolOptionsFrom(CofferOptions options)
+    {
+        var suffixes = new List<string> { "localhost" };
+        suffixes.AddRange(Split(options.Domains));
+        string? publicHost = null;
+        if (options.PublicEndpoint is not null)
+        {
+            var uri = new Uri(options.PublicEndpoint);
+            publicHost = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+            suffixes.Add(uri.Host);
+        }
+
+        return new ProtocolOptions
+        {
+            Region = options.Region,
+            PublicHost = publicHost,
+            TrustedProxies = Split(options.TrustedProxies).Select(IPAddress.Parse).ToList(),
+            VirtualHostSuffixes = suffixes.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+        };
+    }
+
+    private static IEnumerable<string> Split(string? value) =>
+        (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Recovered after an unclean stop: removed {Temporary} temporary files and {Orphaned} unreferenced blobs")]
+    private static partial void LogRecovered(ILogger logger, int temporary, int orphaned);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
+    private static partial void LogStopped(ILogger logger);
+}
