@@ -175,6 +175,9 @@ fi
 [ -f "$BENCH_DLL" ] || die "$BENCH_DLL is missing; run without --no-build"
 
 say "large=$LARGE small=$SMALL x $SMALL_OPS concurrency=$CONCURRENCY data=$DATA_ROOT results=$OUT"
+# other work on the machine skews every figure; the report shows the load each target started under
+LOADS=()
+note_load() { LOADS+=("$1 $(cut -d' ' -f1 /proc/loadavg)"); }
 
 # 1. dd: the same file system, the same size, fsync'd before dd reports.
 large_bytes="$(to_bytes "$LARGE")"
@@ -191,6 +194,7 @@ rm -f "$DATA_ROOT/ddtest"
 [ -z "$DD_MIBS" ] || REPORT_ARGS+=(--dd-mibs "$DD_MIBS")
 
 # 2. the Kestrel baseline
+note_load baseline
 if start_server "$OUT/baseline.log" dotnet "$BENCH_DLL" baseline --listen 127.0.0.1:0; then
   run_client baseline "$SERVER_URL" baseline baseline "$SERVER_PID"
   stop_server
@@ -199,6 +203,7 @@ else
 fi
 
 # 3. Coffer
+note_load coffer
 if [ -f "$COFFER_DLL" ]; then
   COFFER_ROOT_ACCESS_KEY="BENCHROOT$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F')"
   COFFER_ROOT_SECRET_KEY="$(head -c 30 /dev/urandom | base64 | tr -d '/+=\n')"
@@ -225,6 +230,7 @@ if [ "$WITH_CEPH" = 1 ]; then
     timeout 1800 "$CEPH_SCRIPT" start >"$OUT/ceph-start.log" 2>&1 || true
   fi
   if "$CEPH_SCRIPT" status >"$OUT/ceph-status.txt" 2>&1; then
+    note_load ceph
     eval "$("$CEPH_SCRIPT" creds)"
     run_client ceph "$S3_ENDPOINT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY"
   else
@@ -241,6 +247,7 @@ fi
   echo
   echo "large object $LARGE (single stream); small objects $SMALL x $SMALL_OPS, $CONCURRENCY concurrent clients;"
   echo "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); client and servers share the machine."
+  echo "1-minute load average as each target started: ${LOADS[*]:-n/a}."
   echo
   dotnet "$BENCH_DLL" report "${REPORT_ARGS[@]}"
 } | tee "$OUT/results.md"
