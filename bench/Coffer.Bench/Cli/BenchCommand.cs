@@ -66,9 +66,14 @@ internal static class BenchCommand
             Console.Error.WriteLine($"coffer-bench: {e.Message}");
             return 1;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             Console.Error.WriteLine($"coffer-bench: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("coffer-bench: stopped (interrupted, or a set-up step ran past --phase-timeout)");
             return 1;
         }
     }

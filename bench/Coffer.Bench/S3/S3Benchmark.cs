@@ -51,7 +51,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
                 Report(phases, await RunSingleAsync("large-get", options.LargeSize, ct => client.GetObjectAsync(bucket, largeKey, options.LargeSize, scratch, ct), cancellationToken));
                 if (!options.Keep)
                 {
-                    await CleanUpAsync(() => client.DeleteObjectAsync(bucket, largeKey, cancellationToken));
+                    await CleanUpAsync(ct => client.DeleteObjectAsync(bucket, largeKey, ct), cancellationToken);
                 }
             }
         }
@@ -73,7 +73,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
 
         if (createdBucket && !options.Keep)
         {
-            await CleanUpAsync(() => client.DeleteBucketAsync(bucket, cancellationToken));
+            await CleanUpAsync(ct => client.DeleteBucketAsync(bucket, ct), cancellationToken);
         }
 
         return new BenchReport
@@ -100,7 +100,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
             await operation(deadline.Token);
             samples.Add(time.GetElapsedTime(start));
         }
-        catch (Exception e) when (e is BenchException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is BenchException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             error = e is OperationCanceledException ? $"timed out after {options.PhaseTimeout.TotalSeconds:0}s" : e.Message;
         }
@@ -201,13 +201,14 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         }
     }
 
-    private async Task CleanUpAsync(Func<Task> step)
+    private async Task CleanUpAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            await step();
+            await step(deadline.Token);
         }
-        catch (Exception e) when (e is BenchException or HttpRequestException)
+        catch (Exception e) when (e is BenchException or HttpRequestException or IOException or OperationCanceledException)
         {
             output.WriteLine($"  clean-up: {e.Message}");
         }
