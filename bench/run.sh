@@ -16,6 +16,7 @@
 #   BENCH_SMALL=4KiB          each small object
 #   BENCH_SMALL_OPS=20000     small objects written, read and deleted
 #   BENCH_CONCURRENCY=32      concurrent small-object clients
+#   BENCH_REPEAT=1            client runs per target and half; the report keeps each phase's best
 #   BENCH_PHASE_TIMEOUT=600   seconds; upper bound on each phase
 #   BENCH_START_TIMEOUT=60    seconds to wait for a server's "listening on" line
 #   BENCH_DIR=/tmp            where the temporary data directory is made (dd writes there too)
@@ -43,6 +44,7 @@ LARGE="${BENCH_LARGE:-1GiB}"
 SMALL="${BENCH_SMALL:-4KiB}"
 SMALL_OPS="${BENCH_SMALL_OPS:-20000}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
+REPEAT="${BENCH_REPEAT:-1}"
 PHASE_TIMEOUT="${BENCH_PHASE_TIMEOUT:-600}"
 START_TIMEOUT="${BENCH_START_TIMEOUT:-60}"
 # a client run has at most 5 phases plus set-up and clean-up, each bounded by PHASE_TIMEOUT
@@ -134,28 +136,31 @@ peak_rss_kb() { # pid -> VmHWM in kB, or nothing
   awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true
 }
 
-# run_client NAME ENDPOINT ACCESS SECRET PID : two client runs (large objects, then small),
-# JSON into $OUT/NAME-{large,small}.json; with a PID, that process's VmHWM after each.
-# Adds the matching arguments to REPORT_ARGS.
+# run_client NAME ENDPOINT ACCESS SECRET PID : REPEAT client runs with the large object, then
+# REPEAT with the small ones, JSON into $OUT/NAME-{large,small}-N.json; with a PID, that
+# process's VmHWM after the large runs and after all of them. Adds to REPORT_ARGS.
 REPORT_ARGS=()
 run_client() {
   local name=$1 endpoint=$2 access=$3 secret=$4 pid=${5:-}
-  local half large_size small_ops rc
+  local half run large_size small_ops rc file
   for half in large small; do
     if [ "$half" = large ]; then large_size=$LARGE; small_ops=0; else large_size=0; small_ops=$SMALL_OPS; fi
-    say "$name: $half objects against $endpoint"
-    rc=0
-    AWS_ACCESS_KEY_ID="$access" AWS_SECRET_ACCESS_KEY="$secret" timeout "$CLIENT_TIMEOUT" \
-      dotnet "$BENCH_DLL" s3 --endpoint "$endpoint" \
-        --bucket "coffer-bench-$name" --large-size "$large_size" --small-size "$SMALL" \
-        --small-ops "$small_ops" --concurrency "$CONCURRENCY" --phase-timeout "$PHASE_TIMEOUT" \
-        --json "$OUT/$name-$half.json" 2>&1 | tee "$OUT/$name-$half.txt" >&2 || rc=$?
-    [ "$rc" = 0 ] || say "$name: $half-object client exited with $rc (see $OUT/$name-$half.txt)"
-    if [ -s "$OUT/$name-$half.json" ]; then
-      REPORT_ARGS+=(--result "$name=$OUT/$name-$half.json")
-    else
-      REPORT_ARGS+=(--missing "$name=client failed: $(tail -n 1 "$OUT/$name-$half.txt" | tr '|' '/')")
-    fi
+    for run in $(seq 1 "$REPEAT"); do
+      file="$OUT/$name-$half-$run"
+      say "$name: $half objects against $endpoint (run $run of $REPEAT)"
+      rc=0
+      AWS_ACCESS_KEY_ID="$access" AWS_SECRET_ACCESS_KEY="$secret" timeout "$CLIENT_TIMEOUT" \
+        dotnet "$BENCH_DLL" s3 --endpoint "$endpoint" \
+          --bucket "coffer-bench-$name" --large-size "$large_size" --small-size "$SMALL" \
+          --small-ops "$small_ops" --concurrency "$CONCURRENCY" --phase-timeout "$PHASE_TIMEOUT" \
+          --json "$file.json" 2>&1 | tee "$file.txt" >&2 || rc=$?
+      [ "$rc" = 0 ] || say "$name: $half-object client exited with $rc (see $file.txt)"
+      if [ -s "$file.json" ]; then
+        REPORT_ARGS+=(--result "$name=$file.json")
+      else
+        REPORT_ARGS+=(--missing "$name=client failed: $(tail -n 1 "$file.txt" | tr '|' '/')")
+      fi
+    done
     if [ -n "$pid" ]; then
       local rss; rss="$(peak_rss_kb "$pid")"
       if [ -n "$rss" ]; then
@@ -245,7 +250,7 @@ fi
 {
   echo "## coffer-bench: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
-  echo "large object $LARGE (single stream); small objects $SMALL x $SMALL_OPS, $CONCURRENCY concurrent clients;"
+  echo "large object $LARGE (single stream); small objects $SMALL x $SMALL_OPS, $CONCURRENCY concurrent clients; best of $REPEAT run(s) per phase;"
   echo "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); client and servers share the machine."
   echo "1-minute load average as each target started: ${LOADS[*]:-n/a}."
   echo

@@ -26,14 +26,27 @@ internal sealed class ComparisonReport
 
     public double? DdMiBPerSecond { get; set; }
 
-    /// <summary>Adds the phases of one JSON report to <paramref name="target"/>; a later report's phase replaces an earlier one of the same name.</summary>
+    /// <summary>
+    /// Adds the phases of one JSON report to <paramref name="target"/>. When repeated runs report the
+    /// same phase, the best one is kept: on a shared machine the best run is the one least disturbed.
+    /// </summary>
     public void AddResult(string target, BenchReport report)
     {
         var phases = Target(target);
         foreach (var phase in report.Phases)
         {
-            phases[phase.Name] = phase;
+            if (!phases.TryGetValue(phase.Name, out var kept) || Better(phase, kept))
+            {
+                phases[phase.Name] = phase;
+            }
         }
+    }
+
+    private static bool Better(PhaseResult candidate, PhaseResult kept)
+    {
+        var candidateClean = candidate.Errors == 0 && candidate.FirstError is null;
+        var keptClean = kept.Errors == 0 && kept.FirstError is null;
+        return candidateClean != keptClean ? candidateClean : candidate.OpsPerSecond > kept.OpsPerSecond;
     }
 
     public void AddMissing(string target, string reason)
