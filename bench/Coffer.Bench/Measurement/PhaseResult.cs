@@ -29,6 +29,9 @@ internal sealed record PhaseResult
 
     public string? FirstError { get; init; }
 
+    /// <summary>For a single PUT: from the last body byte sent to the server's answer, i.e. its commit (fsync) time.</summary>
+    public double? ResponseAfterBodyMs { get; init; }
+
     public static PhaseResult From(string name, LatencySamples samples, long bytesPerOperation, TimeSpan elapsed, int errors, string? firstError)
     {
         var latency = samples.Summarize();

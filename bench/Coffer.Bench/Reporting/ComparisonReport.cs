@@ -107,24 +107,25 @@ internal sealed class ComparisonReport
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| target | large PUT MiB/s | large GET MiB/s | small PUT ops/s | small GET ops/s | small DELETE ops/s | small PUT p50 / p99 ms | small GET p50 / p99 ms | peak RSS MiB (large phase / whole run) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | large PUT MiB/s | large GET MiB/s | large PUT answer after last byte ms | small PUT ops/s | small GET ops/s | small DELETE ops/s | small PUT p50 / p99 ms | small GET p50 / p99 ms | peak RSS MiB (large phase / whole run) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         if (DdMiBPerSecond is { } dd)
         {
-            text.AppendLine($"| dd write, conv=fsync | {dd:0.0} | – | – | – | – | – | – | – |");
+            text.AppendLine($"| dd write, conv=fsync | {dd:0.0} | – | – | – | – | – | – | – | – |");
         }
 
         foreach (var target in _targets.OrderBy(Rank))
         {
             if (_missing.TryGetValue(target, out var reason) && _phases[target].Count == 0)
             {
-                text.AppendLine($"| {DisplayName(target)} | {reason} | | | | | | | |");
+                text.AppendLine($"| {DisplayName(target)} | {reason} | | | | | | | | |");
                 continue;
             }
 
             text.Append($"| {DisplayName(target)} | ")
                 .Append(Cell(target, "large-put", p => p.MiBPerSecond.ToString("0.0", CultureInfo.InvariantCulture))).Append(" | ")
                 .Append(Cell(target, "large-get", p => p.MiBPerSecond.ToString("0.0", CultureInfo.InvariantCulture))).Append(" | ")
+                .Append(Cell(target, "large-put", p => p.ResponseAfterBodyMs?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a")).Append(" | ")
                 .Append(Cell(target, "small-put", p => p.OpsPerSecond.ToString("0", CultureInfo.InvariantCulture))).Append(" | ")
                 .Append(Cell(target, "small-get", p => p.OpsPerSecond.ToString("0", CultureInfo.InvariantCulture))).Append(" | ")
                 .Append(Cell(target, "small-delete", p => p.OpsPerSecond.ToString("0", CultureInfo.InvariantCulture))).Append(" | ")

@@ -10,8 +10,9 @@ internal sealed class PatternContent : HttpContent
 
     private readonly ReadOnlyMemory<byte> _pattern;
     private readonly long _length;
+    private readonly TimeProvider _time;
 
-    public PatternContent(ReadOnlyMemory<byte> pattern, long length)
+    public PatternContent(ReadOnlyMemory<byte> pattern, long length, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (pattern.IsEmpty && length > 0)
@@ -21,9 +22,13 @@ internal sealed class PatternContent : HttpContent
 
         _pattern = pattern;
         _length = length;
+        _time = time;
         Headers.ContentLength = length;
         Headers.ContentType = OctetStream;
     }
+
+    /// <summary>When the last byte was handed to the connection, as a <see cref="TimeProvider"/> timestamp; null until then.</summary>
+    public long? SentTimestamp { get; private set; }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -37,6 +42,8 @@ internal sealed class PatternContent : HttpContent
             await stream.WriteAsync(_pattern[..count], cancellationToken);
             remaining -= count;
         }
+
+        SentTimestamp = _time.GetTimestamp();
     }
 
     protected override bool TryComputeLength(out long length)

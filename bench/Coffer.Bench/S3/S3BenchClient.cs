@@ -81,15 +81,21 @@ internal sealed class S3BenchClient : IDisposable
         }
     }
 
-    /// <summary>Uploads <paramref name="length"/> bytes cut from <paramref name="pattern"/> in one request.</summary>
-    public async Task PutObjectAsync(string bucket, string key, ReadOnlyMemory<byte> pattern, long length, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads <paramref name="length"/> bytes cut from <paramref name="pattern"/> in one request, and
+    /// returns how long the server took to answer once the whole body was sent: its commit time.
+    /// </summary>
+    public async Task<TimeSpan> PutObjectAsync(string bucket, string key, ReadOnlyMemory<byte> pattern, long length, CancellationToken cancellationToken)
     {
-        using var content = new PatternContent(pattern, length);
+        using var content = new PatternContent(pattern, length, _time);
         using var response = await SendAsync(HttpMethod.Put, bucket, key, content, cancellationToken);
+        var answered = _time.GetTimestamp();
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw await FailureAsync("PUT", bucket, key, response, cancellationToken);
         }
+
+        return content.SentTimestamp is { } sent ? _time.GetElapsedTime(sent, answered) : TimeSpan.Zero;
     }
 
     /// <summary>Downloads an object into <paramref name="scratch"/> over and over, and checks it has <paramref name="expectedLength"/> bytes.</summary>

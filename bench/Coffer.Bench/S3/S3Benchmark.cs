@@ -43,12 +43,16 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         if (options.LargeSize > 0)
         {
             var largeKey = prefix + "large";
-            var put = await RunSingleAsync("large-put", options.LargeSize, ct => client.PutObjectAsync(bucket, largeKey, _pattern, options.LargeSize, ct), cancellationToken);
+            var put = await RunSingleAsync("large-put", options.LargeSize, async ct => await client.PutObjectAsync(bucket, largeKey, _pattern, options.LargeSize, ct), cancellationToken);
             Report(phases, put);
             if (put.Operations == 1)
             {
                 var scratch = new byte[ScratchLength];
-                Report(phases, await RunSingleAsync("large-get", options.LargeSize, ct => client.GetObjectAsync(bucket, largeKey, options.LargeSize, scratch, ct), cancellationToken));
+                Report(phases, await RunSingleAsync("large-get", options.LargeSize, async ct =>
+                {
+                    await client.GetObjectAsync(bucket, largeKey, options.LargeSize, scratch, ct);
+                    return null;
+                }, cancellationToken));
                 if (!options.Keep)
                 {
                     await CleanUpAsync(ct => client.DeleteObjectAsync(bucket, largeKey, ct), cancellationToken);
@@ -89,15 +93,17 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         };
     }
 
-    private async Task<PhaseResult> RunSingleAsync(string name, long bytes, Func<CancellationToken, Task> operation, CancellationToken cancellationToken)
+    /// <param name="operation">Returns the server's time to answer after the body, when that means something.</param>
+    private async Task<PhaseResult> RunSingleAsync(string name, long bytes, Func<CancellationToken, Task<TimeSpan?>> operation, CancellationToken cancellationToken)
     {
         var samples = new LatencySamples(1);
         string? error = null;
+        TimeSpan? afterBody = null;
         using var deadline = Deadline(cancellationToken);
         var start = time.GetTimestamp();
         try
         {
-            await operation(deadline.Token);
+            afterBody = await operation(deadline.Token);
             samples.Add(time.GetElapsedTime(start));
         }
         catch (Exception e) when (e is BenchException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -105,7 +111,10 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
             error = e is OperationCanceledException ? $"timed out after {options.PhaseTimeout.TotalSeconds:0}s" : e.Message;
         }
 
-        return PhaseResult.From(name, samples, bytes, time.GetElapsedTime(start), error is null ? 0 : 1, error);
+        return PhaseResult.From(name, samples, bytes, time.GetElapsedTime(start), error is null ? 0 : 1, error) with
+        {
+            ResponseAfterBodyMs = afterBody?.TotalMilliseconds,
+        };
     }
 
     /// <summary>
@@ -198,6 +207,11 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         if (phase.FirstError is not null)
         {
             output.WriteLine($"  {phase.Name}: {phase.Errors} failed; first: {phase.FirstError}");
+        }
+
+        if (phase.ResponseAfterBodyMs is { } afterBody)
+        {
+            output.WriteLine($"  {phase.Name}: body sent in {(phase.Seconds * 1000) - afterBody:0} ms, answer {afterBody:0} ms after the last byte (server commit)");
         }
     }
 
