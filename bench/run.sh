@@ -158,7 +158,10 @@ run_client() {
       if [ -s "$file.json" ]; then
         REPORT_ARGS+=(--result "$name=$file.json")
       else
+        # no report at all: the endpoint failed before any phase; more runs would only wait again
         REPORT_ARGS+=(--missing "$name=client failed: $(tail -n 1 "$file.txt" | tr '|' '/')")
+        say "$name: no report from the client; skipping its remaining runs"
+        return 0
       fi
     done
     if [ -n "$pid" ]; then

@@ -73,7 +73,7 @@ internal static class BenchCommand
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("coffer-bench: stopped (interrupted, or a set-up step ran past --phase-timeout)");
+            Console.Error.WriteLine("coffer-bench: stopped (interrupted, or the server did not answer set-up requests in time)");
             return 1;
         }
     }

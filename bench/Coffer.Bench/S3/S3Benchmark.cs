@@ -13,6 +13,9 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
 {
     private const int ScratchLength = 256 * 1024;
 
+    /// <summary>Bucket creation and warm-up are a few small requests; a server that needs longer is not ready.</summary>
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ReadOnlyMemory<byte> _pattern = PatternBuffer.Create();
 
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         var phases = new List<PhaseResult>();
 
         var createdBucket = false;
-        using (var setup = Deadline(cancellationToken))
+        using (var setup = Deadline(cancellationToken, SetupTimeout))
         {
             if (!await client.BucketExistsAsync(bucket, setup.Token))
             {
@@ -180,7 +183,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
     /// <summary>Opens the client's connections before the small phases, so that they time requests, not TCP handshakes.</summary>
     private async Task WarmConnectionsAsync(S3BenchClient client, string bucket, string prefix, CancellationToken cancellationToken)
     {
-        using var deadline = Deadline(cancellationToken);
+        using var deadline = Deadline(cancellationToken, SetupTimeout);
         var key = prefix + "warm-connections";
         await client.PutObjectAsync(bucket, key, _pattern, options.SmallSize, deadline.Token);
         var readers = new Task[options.Concurrency];
@@ -193,10 +196,10 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         await client.DeleteObjectAsync(bucket, key, deadline.Token);
     }
 
-    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(options.PhaseTimeout);
+        source.CancelAfter(limit is { } l && l < options.PhaseTimeout ? l : options.PhaseTimeout);
         return source;
     }
 
