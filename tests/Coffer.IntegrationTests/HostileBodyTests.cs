@@ -277,6 +277,36 @@ public sealed class HostileBodyTests(SdkServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task UnsignedTrailerUpload_WithoutTheAnnouncedTrailer_FailsAndStoresNothing()
+    {
+        var data = RandomNumberGenerator.GetBytes(1000);
+        var request = ChunkedRequest("trailer-missing", data.Length, SigV4.StreamingUnsignedTrailer, r => r.Headers.TryAddWithoutValidation("x-amz-trailer", Trailer));
+        var body = Encoding.ASCII.GetBytes("3e8\r\n").Concat(data).Concat("\r\n0\r\n\r\n"u8.ToArray()).ToArray();
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentEncoding.Add("aws-chunked");
+
+        using var response = await _http.SendAsync(request);
+
+        var error = await ErrorOfAnyClientKindAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotEqual("BadDigest", error.Element("Code")?.Value);
+        Assert.False(await fixture.ObjectExistsAsync(_bucket, "trailer-missing"));
+    }
+
+    [Fact]
+    public async Task PutObject_WithoutContentLength_FailsWithMissingContentLength()
+    {
+        var request = fixture.Signed(HttpMethod.Put, $"/{_bucket}/no-length", payloadHash: SigV4.UnsignedPayload);
+        request.Content = new StreamContent(new MemoryStream("streamed without a length"u8.ToArray()));
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request);
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.LengthRequired, "MissingContentLength");
+        Assert.False(await fixture.ObjectExistsAsync(_bucket, "no-length"));
+    }
+
+    [Fact]
     public async Task ChunkedUpload_WhoseDecodedLengthIsWrong_FailsAndStoresNothing()
     {
         var data = RandomNumberGenerator.GetBytes(1000);
