@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Coffer.Storage.Blobs;
 using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 
 namespace Coffer.Storage;
@@ -11,24 +12,40 @@ namespace Coffer.Storage;
 /// Objects as S3 sees them: streams bodies into blobs (small ones inline in the metadata store),
 /// commits metadata only after the bytes are durable, and removes replaced blobs after the commit.
 /// </summary>
-public sealed class ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeProvider time)
+public sealed class ObjectStore
 {
     public const long MaxSinglePutSize = 5L * 1024 * 1024 * 1024;
+    public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+    public const long MinPartSize = 5L * 1024 * 1024;
+    public const int MaxPartNumber = 10_000;
 
     /// <summary>Objects up to this size live in the metadata row and share its commit instead of paying their own fsyncs.</summary>
     public const int InlineLimit = 64 * 1024;
 
     private const int BlockSize = 1024 * 1024;
 
-    public IMetadataStore Metadata => metadata;
+    private readonly IMetadataStore _metadata;
+    private readonly IBlobStore _blobs;
+    private readonly TimeProvider _time;
+    private readonly BlobLeases _leases;
+
+    public ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeProvider time)
+    {
+        _metadata = metadata;
+        _blobs = blobs;
+        _time = time;
+        _leases = new BlobLeases(blobs);
+    }
+
+    public IMetadataStore Metadata => _metadata;
 
     public async Task<BucketInfo> GetBucketAsync(string bucket, CancellationToken cancellationToken) =>
-        await metadata.GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false)
+        await _metadata.GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false)
         ?? throw new StorageException(StorageError.NoSuchBucket);
 
     public async Task<ObjectInfo> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken)
     {
-        var info = await metadata.GetObjectAsync(bucket, key, includeInlineData, cancellationToken).ConfigureAwait(false);
+        var info = await _metadata.GetObjectAsync(bucket, key, includeInlineData, cancellationToken).ConfigureAwait(false);
         if (info is not null)
         {
             return info;
@@ -42,25 +59,39 @@ public sealed class ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeP
     /// Opens the content of <paramref name="info"/> positioned at <paramref name="offset"/>.
     /// Returns null when the object was replaced in between, so the caller can look it up again.
     /// </summary>
-    public Stream? OpenContent(ObjectInfo info, long offset)
+    public async Task<Stream?> OpenContentAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
     {
+        if (info.UploadId is not null)
+        {
+            var parts = await _metadata.GetObjectPartsAsync(info.UploadId, cancellationToken).ConfigureAwait(false);
+            var lease = _leases.Acquire(parts.Select(p => p.BlobId).ToList());
+
+            // Blobs are deleted only after the commit that replaces their object, so if the object is
+            // still this upload now that the parts are leased, none of them can go away mid-read.
+            var current = await _metadata.GetObjectAsync(info.Bucket, info.Key, includeInlineData: false, cancellationToken).ConfigureAwait(false);
+            if (current?.UploadId != info.UploadId || parts.Count != info.PartsCount)
+            {
+                lease.Dispose();
+                return null;
+            }
+
+            return new PartsReadStream(_blobs, parts, offset, lease);
+        }
+
         if (info.BlobId is null)
         {
             var data = info.InlineData ?? [];
-            return new MemoryStream(data, (int)Math.Min(offset, data.Length), data.Length - (int)Math.Min(offset, data.Length), writable: false);
+            var start = (int)Math.Min(offset, data.Length);
+            return new MemoryStream(data, start, data.Length - start, writable: false);
         }
 
         try
         {
-            var stream = blobs.OpenRead(info.BlobId);
+            var stream = _blobs.OpenRead(info.BlobId);
             stream.Seek(offset, SeekOrigin.Begin);
             return stream;
         }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
@@ -69,36 +100,250 @@ public sealed class ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeP
     public async Task<ObjectInfo> PutAsync(PutObjectRequest request, Stream body, CancellationToken cancellationToken)
     {
         await GetBucketAsync(request.Bucket, cancellationToken).ConfigureAwait(false);
+        await using var written = await WriteBodyAsync(body, request.ExpectedLength, request.MaxLength, request.ExpectedMd5, allowInline: true, cancellationToken).ConfigureAwait(false);
+        var checksum = request.ChecksumAfterBody?.Invoke();
+        var blobId = await written.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var info = new ObjectInfo
+        {
+            Bucket = request.Bucket,
+            Key = request.Key,
+            Size = written.Size,
+            ETag = Convert.ToHexStringLower(written.Md5),
+            LastModified = _time.GetUtcNow(),
+            Headers = request.Headers,
+            Checksum = checksum,
+            BlobId = blobId,
+            InlineData = blobId is null ? written.Inline : null,
+        };
+        await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
+        return info;
+    }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-        IBlobWriter? writer = null;
+    /// <summary>Commits a row whose blob (if any) is already durable; on failure the blob is removed.</summary>
+    private async Task CommitAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        WriteResult result;
         try
         {
-            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            // Not cancellable: the blob is durable and the row must either commit or the blob go.
+            result = await _metadata.PutObjectAsync(info, condition, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (info.BlobId is not null)
+            {
+                _blobs.Delete(info.BlobId);
+            }
+
+            throw;
+        }
+
+        Release(result.ReleasedBlobs);
+    }
+
+    public async Task<ObjectInfo?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        var result = await _metadata.DeleteObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        Release(result.ReleasedBlobs);
+        return result.Previous;
+    }
+
+    public async Task<ListPage> ListAsync(string bucket, ListQuery query, CancellationToken cancellationToken)
+    {
+        await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+        return await ObjectLister.ListAsync(_metadata.KeyRange(bucket), query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+
+        // Ids sort by initiation time, the order ListMultipartUploads returns uploads of one key in.
+        var uploadId = now.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture)
+            + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var upload = new UploadInfo
+        {
+            UploadId = uploadId,
+            Bucket = bucket,
+            Key = key,
+            Initiated = now,
+            Headers = headers,
+            ChecksumAlgorithm = checksumAlgorithm,
+            ChecksumType = checksumType,
+        };
+        await _metadata.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+        return upload;
+    }
+
+    public async Task<UploadInfo> GetUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var upload = await _metadata.GetUploadAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
+        if (upload is not null)
+        {
+            return upload;
+        }
+
+        await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+        throw new StorageException(StorageError.NoSuchUpload);
+    }
+
+    /// <summary>Streams a part to a durable blob and records it, replacing an earlier part of the same number.</summary>
+    public async Task<PartInfo> UploadPartAsync(
+        UploadInfo upload, int partNumber, Stream body, long? expectedLength, byte[]? expectedMd5, Func<string?>? checksumAfterBody, CancellationToken cancellationToken)
+    {
+        await using var written = await WriteBodyAsync(body, expectedLength, MaxPartSize, expectedMd5, allowInline: false, cancellationToken).ConfigureAwait(false);
+        var checksum = checksumAfterBody?.Invoke();
+        var blobId = await written.CommitAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("A part is always a blob.");
+        var part = new PartInfo
+        {
+            UploadId = upload.UploadId,
+            PartNumber = partNumber,
+            Size = written.Size,
+            ETag = Convert.ToHexStringLower(written.Md5),
+            LastModified = _time.GetUtcNow(),
+            ChecksumValue = checksum,
+            BlobId = blobId,
+        };
+
+        WriteResult result;
+        try
+        {
+            result = await _metadata.PutPartAsync(upload.Bucket, upload.Key, part, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _blobs.Delete(blobId);
+            throw;
+        }
+
+        Release(result.ReleasedBlobs);
+        return part;
+    }
+
+    /// <summary>
+    /// Completes an upload from the named parts without copying their data: the object is the list
+    /// of part blobs. Its ETag is the MD5 of the part MD5s followed by -N, as S3 computes it.
+    /// </summary>
+    public async Task<ObjectInfo> CompleteUploadAsync(
+        UploadInfo upload, IReadOnlyList<CompletedPart> parts, Func<IReadOnlyList<PartInfo>, ObjectChecksum?> combineChecksums, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var (info, result) = await _metadata.CompleteUploadAsync(upload, parts, MinPartSize, placed =>
+        {
+            var md5s = new byte[placed.Count * 16];
+            for (var i = 0; i < placed.Count; i++)
+            {
+                Convert.FromHexString(placed[i].ETag, md5s.AsSpan(i * 16, 16), out _, out _);
+            }
+
+            return new ObjectInfo
+            {
+                Bucket = upload.Bucket,
+                Key = upload.Key,
+                Size = placed.Sum(p => p.Size),
+                ETag = Convert.ToHexStringLower(MD5.HashData(md5s)) + "-" + placed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                LastModified = now,
+                Headers = upload.Headers,
+                Checksum = combineChecksums(placed),
+                UploadId = upload.UploadId,
+                PartsCount = placed.Count,
+            };
+        }, CancellationToken.None).ConfigureAwait(false);
+        Release(result.ReleasedBlobs);
+        return info;
+    }
+
+    public async Task AbortUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
+    {
+        await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+        Release(await _metadata.AbortUploadAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Aborts uploads older than <paramref name="maxAge"/>; returns how many part blobs went.</summary>
+    public async Task<int> ExpireUploadsAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        while (true)
+        {
+            var released = await _metadata.ExpireUploadsAsync(_time.GetUtcNow() - maxAge, 100, cancellationToken).ConfigureAwait(false);
+            if (released.Count == 0)
+            {
+                return removed;
+            }
+
+            Release(released);
+            removed += released.Count;
+        }
+    }
+
+    /// <summary>Removes temporary files and blobs nothing refers to (left by a crash between blob and metadata commits). Run before serving.</summary>
+    public async Task<(int Temporary, int Orphaned)> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var temporary = _blobs.SweepTemporaryFiles();
+        var orphaned = 0;
+        foreach (var blobId in _blobs.EnumerateBlobIds().ToList())
+        {
+            if (!await _metadata.IsBlobReferencedAsync(blobId, cancellationToken).ConfigureAwait(false))
+            {
+                _blobs.Delete(blobId);
+                orphaned++;
+            }
+        }
+
+        return (temporary, orphaned);
+    }
+
+    private void Release(IReadOnlyList<string> blobIds)
+    {
+        foreach (var blobId in blobIds)
+        {
+            _leases.Delete(blobId);
+        }
+    }
+
+    /// <summary>
+    /// Reads a body to its end: MD5 and length checked, bytes in a temporary blob (or kept in
+    /// memory when small enough to live inline). Any failure discards what was written.
+    /// MD5 is the slowest step and cannot be split, so each block is hashed on another core
+    /// while the next block is received and this one is written.
+    /// </summary>
+    private async Task<WrittenBody> WriteBodyAsync(Stream body, long? expectedLength, long maxLength, byte[]? expectedMd5, bool allowInline, CancellationToken cancellationToken)
+    {
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockSize), ArrayPool<byte>.Shared.Rent(BlockSize)];
+        IBlobWriter? writer = null;
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var hashing = Task.CompletedTask;
+        try
+        {
             long total = 0;
             byte[]? inline = null;
-            while (true)
+            for (var turn = 0; ; turn ^= 1)
             {
+                var buffer = buffers[turn];
                 var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                await hashing.ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
                 total += read;
-                if (total > request.MaxLength)
+                if (total > maxLength)
                 {
                     throw new StorageException(StorageError.EntityTooLarge);
                 }
 
-                md5.AppendData(buffer, 0, read);
-                if (writer is null && total == read && read < BlockSize && read <= InlineLimit)
+                if (allowInline && writer is null && total == read && read < BlockSize && read <= InlineLimit)
                 {
+                    md5.AppendData(buffer, 0, read);
                     inline = buffer.AsSpan(0, read).ToArray();
                     continue;
                 }
 
-                writer ??= blobs.CreateWriter(request.ExpectedLength);
+                hashing = read < 64 * 1024
+                    ? HashInline(md5, buffer, read)
+                    : Task.Run(() => md5.AppendData(buffer, 0, read), CancellationToken.None);
+                writer ??= _blobs.CreateWriter(expectedLength);
                 if (inline is not null)
                 {
                     await writer.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
@@ -108,37 +353,32 @@ public sealed class ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeP
                 await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
 
-            if (request.ExpectedLength is { } expected && expected != total)
+            if (expectedLength is { } expected && expected != total)
             {
                 throw new StorageException(StorageError.IncompleteBody, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
             }
 
             var digest = md5.GetHashAndReset();
-            if (request.ExpectedMd5 is { } expectedMd5 && !CryptographicOperations.FixedTimeEquals(digest, expectedMd5))
+            if (expectedMd5 is not null && !CryptographicOperations.FixedTimeEquals(digest, expectedMd5))
             {
                 throw new StorageException(StorageError.BadDigest, "The Content-MD5 you specified did not match what we received.");
             }
 
-            var checksum = request.ChecksumAfterBody?.Invoke();
-            var blobId = writer is null ? null : await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            var info = new ObjectInfo
+            if (writer is null && !allowInline)
             {
-                Bucket = request.Bucket,
-                Key = request.Key,
-                Size = total,
-                ETag = Convert.ToHexStringLower(digest),
-                LastModified = time.GetUtcNow(),
-                Headers = request.Headers,
-                Checksum = checksum,
-                BlobId = blobId,
-                InlineData = blobId is null ? inline ?? [] : null,
-            };
-            await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
-            return info;
+                writer = _blobs.CreateWriter(0);
+            }
+
+            var result = new WrittenBody(total, digest, writer, inline ?? []);
+            writer = null;
+            return result;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The hashing task reads a buffer; it must finish before the buffer goes back to the pool.
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
@@ -146,62 +386,24 @@ public sealed class ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeP
         }
     }
 
-    /// <summary>Commits a row whose blob (if any) is already durable; on failure the blob is removed.</summary>
-    public async Task CommitAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken)
+    private static Task HashInline(IncrementalHash md5, byte[] buffer, int count)
     {
-        ObjectInfo? replaced;
-        try
-        {
-            // Not cancellable: the blob is durable and the row must either commit or the blob go.
-            replaced = await metadata.PutObjectAsync(info, condition, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch
-        {
-            if (info.BlobId is not null)
-            {
-                blobs.Delete(info.BlobId);
-            }
-
-            throw;
-        }
-
-        if (replaced?.BlobId is { } old && old != info.BlobId)
-        {
-            blobs.Delete(old);
-        }
+        md5.AppendData(buffer, 0, count);
+        return Task.CompletedTask;
     }
 
-    public async Task<ObjectInfo?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken)
+    private sealed class WrittenBody(long size, byte[] md5, IBlobWriter? writer, byte[] inline) : IAsyncDisposable
     {
-        var deleted = await metadata.DeleteObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        if (deleted?.BlobId is { } blobId)
-        {
-            blobs.Delete(blobId);
-        }
+        public long Size => size;
 
-        return deleted;
-    }
+        public byte[] Md5 => md5;
 
-    public async Task<ListPage> ListAsync(string bucket, ListQuery query, CancellationToken cancellationToken)
-    {
-        await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        return await ObjectLister.ListAsync(metadata.KeyRange(bucket), query, cancellationToken).ConfigureAwait(false);
-    }
+        public byte[] Inline => inline;
 
-    /// <summary>Removes temporary files and blobs no object refers to (left by a crash between blob and metadata commits).</summary>
-    public async Task<(int Temporary, int Orphaned)> RecoverAsync(CancellationToken cancellationToken)
-    {
-        var temporary = blobs.SweepTemporaryFiles();
-        var orphaned = 0;
-        foreach (var blobId in blobs.EnumerateBlobIds().ToList())
-        {
-            if (!await metadata.IsBlobReferencedAsync(blobId, cancellationToken).ConfigureAwait(false))
-            {
-                blobs.Delete(blobId);
-                orphaned++;
-            }
-        }
+        /// <summary>Makes the blob durable and returns its id; null when the body lives inline.</summary>
+        public async Task<string?> CommitAsync(CancellationToken cancellationToken) =>
+            writer is null ? null : await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-        return (temporary, orphaned);
+        public ValueTask DisposeAsync() => writer?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

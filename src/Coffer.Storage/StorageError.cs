@@ -11,4 +11,8 @@ public enum StorageError
     BadDigest,
     EntityTooLarge,
     IncompleteBody,
+    NoSuchUpload,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
 }

@@ -72,6 +72,9 @@ internal sealed class ChecksumRequest
         return algorithm is null ? null : new ChecksumRequest(algorithm.Value, headerValue, trailerName, auth.Chunked);
     }
 
+    /// <summary>A checksum to compute (not verify) when the client sent none but one is required.</summary>
+    public static ChecksumRequest Compute(ChecksumAlgorithm algorithm) => new(algorithm, null, null, null);
+
     /// <summary>The body, computing this checksum and failing at its end on a mismatch.</summary>
     public Stream Wrap(Stream body) =>
         new DigestVerifyingStream(body, new ChecksumHasher(_algorithm), digest =>
@@ -97,6 +100,9 @@ internal sealed class ChecksumRequest
     /// <summary>What is stored once the body has been read and verified.</summary>
     public ObjectChecksum? Result() => _computed is null ? null : new ObjectChecksum(_algorithm.WireName(), _computed);
 
+    /// <summary>The computed base64 value, once the body has been read.</summary>
+    public string? Value() => _computed;
+
     private static void Validate(ChecksumAlgorithm algorithm, string value)
     {
         Span<byte> decoded = stackalloc byte[64];
@@ -115,6 +121,6 @@ internal sealed class ChecksumRequest
         }
 
         response.Headers[algorithm.HeaderName()] = checksum.Value;
-        response.Headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        response.Headers["x-amz-checksum-type"] = checksum.Type;
     }
 }

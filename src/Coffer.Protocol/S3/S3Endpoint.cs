@@ -24,6 +24,7 @@ public sealed partial class S3Endpoint
     private readonly ObjectWriteHandlers _writes;
     private readonly DeleteHandlers _deletes;
     private readonly ListHandlers _lists;
+    private readonly MultipartHandlers _multipart;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -35,6 +36,7 @@ public sealed partial class S3Endpoint
         _writes = new ObjectWriteHandlers(store);
         _deletes = new DeleteHandlers(store);
         _lists = new ListHandlers(store);
+        _multipart = new MultipartHandlers(store);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -71,7 +73,10 @@ public sealed partial class S3Endpoint
             }
 
             var operation = S3Route.Classify(http.Request.Method, bucket, key, query, http.Request.Headers.ContainsKey("x-amz-copy-source"));
-            auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, query, http.RequestAborted).ConfigureAwait(false);
+            var v2Resource = bucket is not null && S3Route.BucketFromHost(_authenticator.ClientHost(http.Request), _options.VirtualHostSuffixes) is not null
+                ? "/" + bucket + rawPath
+                : rawPath;
+            auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, v2Resource, query, http.RequestAborted).ConfigureAwait(false);
 
             // Deny by default: until policies exist, only the account's own credentials may act.
             if (auth.Principal is null)
@@ -135,6 +140,13 @@ public sealed partial class S3Endpoint
         S3Operation.GetObject => _reads.GetAsync(context, head: false),
         S3Operation.HeadObject => _reads.GetAsync(context, head: true),
         S3Operation.DeleteObject => _deletes.DeleteAsync(context),
+        S3Operation.CreateMultipartUpload => _multipart.CreateAsync(context),
+        S3Operation.UploadPart => _multipart.UploadPartAsync(context),
+        S3Operation.UploadPartCopy => _multipart.UploadPartCopyAsync(context),
+        S3Operation.CompleteMultipartUpload => _multipart.CompleteAsync(context),
+        S3Operation.AbortMultipartUpload => _multipart.AbortAsync(context),
+        S3Operation.ListParts => _multipart.ListPartsAsync(context),
+        S3Operation.ListMultipartUploads => _multipart.ListUploadsAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
@@ -171,6 +183,10 @@ public sealed partial class S3Endpoint
         StorageError.BadDigest => new S3Exception(S3ErrorCode.BadDigest),
         StorageError.EntityTooLarge => new S3Exception(S3ErrorCode.EntityTooLarge),
         StorageError.IncompleteBody => new S3Exception(S3ErrorCode.IncompleteBody),
+        StorageError.NoSuchUpload => new S3Exception(S3ErrorCode.NoSuchUpload),
+        StorageError.InvalidPart => new S3Exception(S3ErrorCode.InvalidPart),
+        StorageError.InvalidPartOrder => new S3Exception(S3ErrorCode.InvalidPartOrder),
+        StorageError.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

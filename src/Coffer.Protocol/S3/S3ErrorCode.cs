@@ -39,4 +39,9 @@ public enum S3ErrorCode
     InvalidURI,
     ServiceUnavailable,
     UnsupportedSignature,
+    NoSuchUpload,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
+    InvalidPartNumber,
 }

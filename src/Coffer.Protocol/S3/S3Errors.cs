@@ -41,6 +41,11 @@ internal static class S3Errors
         S3ErrorCode.InvalidChunkSizeError => (403, "Only the last chunk is allowed to have a size less than 8192 bytes"),
         S3ErrorCode.ServiceUnavailable => (503, "Please reduce your request rate."),
         S3ErrorCode.UnsupportedSignature => (400, "The provided request is signed with an unsupported STS Token version or the signature version is not supported."),
+        S3ErrorCode.NoSuchUpload => (404, "The specified multipart upload does not exist. The upload ID might not be valid, or the multipart upload might have been aborted or completed."),
+        S3ErrorCode.InvalidPart => (400, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."),
+        S3ErrorCode.InvalidPartOrder => (400, "The list of parts was not in ascending order. The parts list must be specified in order by part number."),
+        S3ErrorCode.EntityTooSmall => (400, "Your proposed upload is smaller than the minimum allowed object size."),
+        S3ErrorCode.InvalidPartNumber => (416, "The requested partnumber is not satisfiable"),
         _ => (500, "We encountered an internal error. Please try again."),
     };
 }

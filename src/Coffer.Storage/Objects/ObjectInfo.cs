@@ -17,6 +17,12 @@ public sealed class ObjectInfo
 
     public ObjectChecksum? Checksum { get; init; }
 
+    /// <summary>The multipart upload the object was completed from; null for a single PUT.</summary>
+    public string? UploadId { get; init; }
+
+    /// <summary>Number of parts of a multipart object; 0 for a single PUT.</summary>
+    public int PartsCount { get; init; }
+
     /// <summary>Generated name of the blob file; null when the content lives inline in the metadata store.</summary>
     public string? BlobId { get; init; }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +10,9 @@ namespace Coffer.Storage.Sqlite;
 
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id";
+    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type";
+    private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset";
+    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type";
 
     private readonly SqliteDatabase _database;
 
@@ -63,14 +66,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
     public Task DeleteBucketAsync(string name, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
-            using (var probe = connection.CreateCommand())
+            if (Exists(connection, "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $p)", name)
+                || Exists(connection, "SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $p)", name))
             {
-                probe.CommandText = "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $name)";
-                probe.Parameters.AddWithValue("$name", name);
-                if (Convert.ToInt64(probe.ExecuteScalar()) != 0)
-                {
-                    throw new StorageException(StorageError.BucketNotEmpty);
-                }
+                throw new StorageException(StorageError.BucketNotEmpty);
             }
 
             using var command = connection.CreateCommand();
@@ -90,56 +89,34 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return ReadObject(connection, bucket, key, includeInlineData);
     }
 
-    public Task<ObjectInfo?> PutObjectAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken) =>
+    public Task<WriteResult> PutObjectAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             EnsureBucket(connection, info.Bucket);
             var previous = ReadObject(connection, info.Bucket, info.Key, includeInlineData: false);
-            if (condition.MustNotExist && previous is not null)
-            {
-                throw new StorageException(StorageError.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
-            }
-
-            if (condition.IfMatchETag is { } etag && (previous is null || (etag != "*" && etag != previous.ETag)))
-            {
-                throw new StorageException(previous is null ? StorageError.NoSuchKey : StorageError.PreconditionFailed);
-            }
-
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                INSERT OR REPLACE INTO objects(bucket, {ObjectColumns}, inline_data)
-                VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $inline)
-                """;
-            command.Parameters.AddWithValue("$bucket", info.Bucket);
-            command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
-            command.Parameters.AddWithValue("$size", info.Size);
-            command.Parameters.AddWithValue("$etag", info.ETag);
-            command.Parameters.AddWithValue("$modified", info.LastModified.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(info.Headers, ObjectJsonContext.Default.ObjectHeaders));
-            command.Parameters.AddWithValue("$calg", (object?)info.Checksum?.Algorithm ?? DBNull.Value);
-            command.Parameters.AddWithValue("$cval", (object?)info.Checksum?.Value ?? DBNull.Value);
-            command.Parameters.AddWithValue("$blob", (object?)info.BlobId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
-            command.ExecuteNonQuery();
-            return previous;
+            CheckCondition(condition, previous);
+            var released = ReleaseContent(connection, previous);
+            InsertObject(connection, info);
+            return new WriteResult(previous, released);
         }, cancellationToken);
 
-    public Task<ObjectInfo?> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
+    public Task<WriteResult> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             EnsureBucket(connection, bucket);
             var previous = ReadObject(connection, bucket, key, includeInlineData: false);
             if (previous is null)
             {
-                return null;
+                return WriteResult.Nothing;
             }
 
+            var released = ReleaseContent(connection, previous);
             using var command = connection.CreateCommand();
             command.CommandText = "DELETE FROM objects WHERE bucket = $bucket AND key = $key";
             command.Parameters.AddWithValue("$bucket", bucket);
             command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
             command.ExecuteNonQuery();
-            return previous;
+            return new WriteResult(previous, released);
         }, cancellationToken);
 
     public IKeyRangeReader KeyRange(string bucket) => new RangeReader(_database, bucket);
@@ -147,18 +124,310 @@ public sealed class SqliteMetadataStore : IMetadataStore
     public async Task<bool> IsBlobReferencedAsync(string blobId, CancellationToken cancellationToken)
     {
         await using var connection = _database.OpenRead();
+        return Exists(connection, "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id = $p) OR EXISTS(SELECT 1 FROM parts WHERE blob_id = $p)", blobId);
+    }
+
+    public async Task<IReadOnlyList<PartInfo>> GetObjectPartsAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        return ReadParts(connection, uploadId, 0, int.MaxValue);
+    }
+
+    public Task CreateUploadAsync(UploadInfo upload, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            EnsureBucket(connection, upload.Bucket);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype)";
+            command.Parameters.AddWithValue("$id", upload.UploadId);
+            command.Parameters.AddWithValue("$bucket", upload.Bucket);
+            command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(upload.Key));
+            command.Parameters.AddWithValue("$initiated", upload.Initiated.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(upload.Headers, ObjectJsonContext.Default.ObjectHeaders));
+            command.Parameters.AddWithValue("$calg", (object?)upload.ChecksumAlgorithm ?? DBNull.Value);
+            command.Parameters.AddWithValue("$ctype", (object?)upload.ChecksumType ?? DBNull.Value);
+            command.ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
+    public async Task<UploadInfo?> GetUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        return ReadUpload(connection, bucket, key, uploadId);
+    }
+
+    public Task<WriteResult> PutPartAsync(string bucket, string key, PartInfo part, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            if (ReadUpload(connection, bucket, key, part.UploadId) is null)
+            {
+                throw new StorageException(StorageError.NoSuchUpload);
+            }
+
+            var previous = ReadParts(connection, part.UploadId, part.PartNumber - 1, 1).FirstOrDefault(p => p.PartNumber == part.PartNumber);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT OR REPLACE INTO parts({PartColumns}) VALUES($upload, $number, $size, $etag, $modified, $checksum, $blob, NULL)";
+            command.Parameters.AddWithValue("$upload", part.UploadId);
+            command.Parameters.AddWithValue("$number", part.PartNumber);
+            command.Parameters.AddWithValue("$size", part.Size);
+            command.Parameters.AddWithValue("$etag", part.ETag);
+            command.Parameters.AddWithValue("$modified", part.LastModified.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$checksum", (object?)part.ChecksumValue ?? DBNull.Value);
+            command.Parameters.AddWithValue("$blob", part.BlobId);
+            command.ExecuteNonQuery();
+            return new WriteResult(null, previous is null || previous.BlobId == part.BlobId ? [] : [previous.BlobId]);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<PartInfo>> ListPartsAsync(string uploadId, int afterPartNumber, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        return ReadParts(connection, uploadId, afterPartNumber, limit);
+    }
+
+    public async Task<IReadOnlyList<UploadInfo>> ListUploadsAsync(string bucket, string prefix, string? keyMarker, string? uploadIdMarker, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id = $blob)";
-        command.Parameters.AddWithValue("$blob", blobId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) != 0;
+        var prefixBytes = Encoding.UTF8.GetBytes(prefix);
+        var upper = KeyOrder.PrefixUpperBound(prefixBytes);
+        var conditions = new StringBuilder("bucket = $bucket AND key >= $prefix");
+        if (upper is not null)
+        {
+            conditions.Append(" AND key < $upper");
+            command.Parameters.AddWithValue("$upper", upper);
+        }
+
+        if (keyMarker is not null)
+        {
+            // S3: with an upload-id-marker, uploads of the marker key after that id; without, keys after the marker.
+            conditions.Append(uploadIdMarker is null
+                ? " AND key > $marker"
+                : " AND (key > $marker OR (key = $marker AND upload_id > $idMarker))");
+            command.Parameters.AddWithValue("$marker", Encoding.UTF8.GetBytes(keyMarker));
+            if (uploadIdMarker is not null)
+            {
+                command.Parameters.AddWithValue("$idMarker", uploadIdMarker);
+            }
+        }
+
+        command.CommandText = $"SELECT {UploadColumns} FROM uploads WHERE {conditions} ORDER BY key, upload_id LIMIT $limit";
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$prefix", prefixBytes);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var uploads = new List<UploadInfo>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            uploads.Add(ReadUpload(reader));
+        }
+
+        return uploads;
+    }
+
+    public Task<(ObjectInfo Object, WriteResult Result)> CompleteUploadAsync(
+        UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            if (ReadUpload(connection, upload.Bucket, upload.Key, upload.UploadId) is null)
+            {
+                // Completing again answers with what the first completion made, while it is still the current object.
+                var current = ReadObject(connection, upload.Bucket, upload.Key, includeInlineData: false);
+                if (current?.UploadId == upload.UploadId)
+                {
+                    return (current, WriteResult.Nothing);
+                }
+
+                throw new StorageException(StorageError.NoSuchUpload);
+            }
+
+            var stored = ReadParts(connection, upload.UploadId, 0, int.MaxValue).ToDictionary(p => p.PartNumber);
+            var chosen = new List<PartInfo>(parts.Count);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                if (i > 0 && parts[i].PartNumber <= parts[i - 1].PartNumber)
+                {
+                    throw new StorageException(StorageError.InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+                }
+
+                if (!stored.TryGetValue(parts[i].PartNumber, out var part) || part.ETag != parts[i].ETag.Trim('"'))
+                {
+                    throw new StorageException(StorageError.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+                }
+
+                chosen.Add(part);
+            }
+
+            for (var i = 0; i < chosen.Count - 1; i++)
+            {
+                if (chosen[i].Size < minimumPartSize)
+                {
+                    throw new StorageException(StorageError.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size.");
+                }
+            }
+
+            var placed = new List<PartInfo>(chosen.Count);
+            long offset = 0;
+            foreach (var part in chosen)
+            {
+                placed.Add(new PartInfo
+                {
+                    UploadId = part.UploadId,
+                    PartNumber = part.PartNumber,
+                    Size = part.Size,
+                    ETag = part.ETag,
+                    LastModified = part.LastModified,
+                    ChecksumValue = part.ChecksumValue,
+                    BlobId = part.BlobId,
+                    ObjectOffset = offset,
+                });
+                offset += part.Size;
+            }
+
+            var info = build(placed);
+            var previous = ReadObject(connection, upload.Bucket, upload.Key, includeInlineData: false);
+            var released = ReleaseContent(connection, previous);
+
+            var chosenNumbers = chosen.Select(p => p.PartNumber).ToHashSet();
+            foreach (var unused in stored.Values.Where(p => !chosenNumbers.Contains(p.PartNumber)))
+            {
+                released.Add(unused.BlobId);
+                using var drop = connection.CreateCommand();
+                drop.CommandText = "DELETE FROM parts WHERE upload_id = $upload AND part_number = $number";
+                drop.Parameters.AddWithValue("$upload", upload.UploadId);
+                drop.Parameters.AddWithValue("$number", unused.PartNumber);
+                drop.ExecuteNonQuery();
+            }
+
+            foreach (var part in placed)
+            {
+                using var place = connection.CreateCommand();
+                place.CommandText = "UPDATE parts SET object_offset = $offset WHERE upload_id = $upload AND part_number = $number";
+                place.Parameters.AddWithValue("$offset", part.ObjectOffset);
+                place.Parameters.AddWithValue("$upload", upload.UploadId);
+                place.Parameters.AddWithValue("$number", part.PartNumber);
+                place.ExecuteNonQuery();
+            }
+
+            using (var remove = connection.CreateCommand())
+            {
+                remove.CommandText = "DELETE FROM uploads WHERE upload_id = $upload";
+                remove.Parameters.AddWithValue("$upload", upload.UploadId);
+                remove.ExecuteNonQuery();
+            }
+
+            InsertObject(connection, info);
+            return (info, new WriteResult(previous, released));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> AbortUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken) =>
+        _database.WriteAsync<IReadOnlyList<string>>(connection =>
+        {
+            if (ReadUpload(connection, bucket, key, uploadId) is null)
+            {
+                throw new StorageException(StorageError.NoSuchUpload);
+            }
+
+            return DropUpload(connection, uploadId);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ExpireUploadsAsync(DateTimeOffset initiatedBefore, int limit, CancellationToken cancellationToken) =>
+        _database.WriteAsync<IReadOnlyList<string>>(connection =>
+        {
+            var ids = new List<string>();
+            using (var find = connection.CreateCommand())
+            {
+                find.CommandText = "SELECT upload_id FROM uploads WHERE initiated < $before ORDER BY initiated LIMIT $limit";
+                find.Parameters.AddWithValue("$before", initiatedBefore.ToUnixTimeMilliseconds());
+                find.Parameters.AddWithValue("$limit", limit);
+                using var reader = find.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            return ids.SelectMany(id => DropUpload(connection, id)).ToList();
+        }, cancellationToken);
+
+    private static List<string> DropUpload(SqliteConnection connection, string uploadId)
+    {
+        var blobs = ReadParts(connection, uploadId, 0, int.MaxValue).Select(p => p.BlobId).ToList();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM parts WHERE upload_id = $upload; DELETE FROM uploads WHERE upload_id = $upload;";
+        command.Parameters.AddWithValue("$upload", uploadId);
+        command.ExecuteNonQuery();
+        return blobs;
+    }
+
+    private static void CheckCondition(WriteCondition condition, ObjectInfo? previous)
+    {
+        if (condition.MustNotExist && previous is not null)
+        {
+            throw new StorageException(StorageError.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
+        }
+
+        if (condition.IfMatchETag is { } etag && (previous is null || (etag != "*" && etag != previous.ETag)))
+        {
+            throw new StorageException(previous is null ? StorageError.NoSuchKey : StorageError.PreconditionFailed);
+        }
+    }
+
+    /// <summary>Detaches what <paramref name="previous"/> stored (its blob, or its parts) and returns the blobs to delete after commit.</summary>
+    private static List<string> ReleaseContent(SqliteConnection connection, ObjectInfo? previous)
+    {
+        var released = new List<string>();
+        if (previous is null)
+        {
+            return released;
+        }
+
+        if (previous.BlobId is not null)
+        {
+            released.Add(previous.BlobId);
+        }
+
+        if (previous.UploadId is not null)
+        {
+            released.AddRange(DropUpload(connection, previous.UploadId));
+        }
+
+        return released;
+    }
+
+    private static void InsertObject(SqliteConnection connection, ObjectInfo info)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO objects(bucket, {ObjectColumns}, inline_data)
+            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $inline)
+            """;
+        command.Parameters.AddWithValue("$bucket", info.Bucket);
+        command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
+        command.Parameters.AddWithValue("$size", info.Size);
+        command.Parameters.AddWithValue("$etag", info.ETag);
+        command.Parameters.AddWithValue("$modified", info.LastModified.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(info.Headers, ObjectJsonContext.Default.ObjectHeaders));
+        command.Parameters.AddWithValue("$calg", (object?)info.Checksum?.Algorithm ?? DBNull.Value);
+        command.Parameters.AddWithValue("$cval", (object?)info.Checksum?.Value ?? DBNull.Value);
+        command.Parameters.AddWithValue("$ctype", (object?)info.Checksum?.Type ?? DBNull.Value);
+        command.Parameters.AddWithValue("$blob", (object?)info.BlobId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$upload", (object?)info.UploadId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$parts", info.PartsCount);
+        command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private static bool Exists(SqliteConnection connection, string sql, string parameter)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", parameter);
+        return Convert.ToInt64(command.ExecuteScalar()) != 0;
     }
 
     private static void EnsureBucket(SqliteConnection connection, string bucket)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS(SELECT 1 FROM buckets WHERE name = $name)";
-        command.Parameters.AddWithValue("$name", bucket);
-        if (Convert.ToInt64(command.ExecuteScalar()) == 0)
+        if (!Exists(connection, "SELECT EXISTS(SELECT 1 FROM buckets WHERE name = $p)", bucket))
         {
             throw new StorageException(StorageError.NoSuchBucket);
         }
@@ -186,11 +455,62 @@ public sealed class SqliteMetadataStore : IMetadataStore
             ETag = reader.GetString(2),
             LastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
             Headers = JsonSerializer.Deserialize(reader.GetString(4), ObjectJsonContext.Default.ObjectHeaders) ?? new ObjectHeaders(),
-            Checksum = reader.IsDBNull(5) ? null : new ObjectChecksum(reader.GetString(5), reader.GetString(6)),
+            Checksum = reader.IsDBNull(5) ? null : new ObjectChecksum(reader.GetString(5), reader.GetString(6), reader.IsDBNull(10) ? ObjectChecksum.FullObject : reader.GetString(10)),
             BlobId = reader.IsDBNull(7) ? null : reader.GetString(7),
-            InlineData = includeInlineData && !reader.IsDBNull(8) ? (byte[])reader.GetValue(8) : null,
+            UploadId = reader.IsDBNull(8) ? null : reader.GetString(8),
+            PartsCount = reader.GetInt32(9),
+            InlineData = includeInlineData && !reader.IsDBNull(11) ? (byte[])reader.GetValue(11) : null,
         };
     }
+
+    private static List<PartInfo> ReadParts(SqliteConnection connection, string uploadId, int afterPartNumber, int limit)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {PartColumns} FROM parts WHERE upload_id = $upload AND part_number > $after ORDER BY part_number LIMIT $limit";
+        command.Parameters.AddWithValue("$upload", uploadId);
+        command.Parameters.AddWithValue("$after", afterPartNumber);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var parts = new List<PartInfo>();
+        while (reader.Read())
+        {
+            parts.Add(new PartInfo
+            {
+                UploadId = reader.GetString(0),
+                PartNumber = reader.GetInt32(1),
+                Size = reader.GetInt64(2),
+                ETag = reader.GetString(3),
+                LastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                ChecksumValue = reader.IsDBNull(5) ? null : reader.GetString(5),
+                BlobId = reader.GetString(6),
+                ObjectOffset = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            });
+        }
+
+        return parts;
+    }
+
+    private static UploadInfo? ReadUpload(SqliteConnection connection, string bucket, string key, string uploadId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {UploadColumns} FROM uploads WHERE upload_id = $id AND bucket = $bucket AND key = $key";
+        command.Parameters.AddWithValue("$id", uploadId);
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadUpload(reader) : null;
+    }
+
+    private static UploadInfo ReadUpload(SqliteDataReader reader) => new()
+    {
+        UploadId = reader.GetString(0),
+        Bucket = reader.GetString(1),
+        Key = Encoding.UTF8.GetString((byte[])reader.GetValue(2)),
+        Initiated = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+        Headers = JsonSerializer.Deserialize(reader.GetString(4), ObjectJsonContext.Default.ObjectHeaders) ?? new ObjectHeaders(),
+        ChecksumAlgorithm = reader.IsDBNull(5) ? null : reader.GetString(5),
+        ChecksumType = reader.IsDBNull(6) ? null : reader.GetString(6),
+    };
 
     private static BucketInfo ReadBucket(SqliteDataReader reader) =>
         new(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2));

@@ -26,5 +26,31 @@ internal static class StorageSchema
             PRIMARY KEY(bucket, key)) WITHOUT ROWID;
         CREATE INDEX objects_blob ON objects(blob_id) WHERE blob_id IS NOT NULL;
         """,
+        """
+        ALTER TABLE objects ADD COLUMN upload_id TEXT;
+        ALTER TABLE objects ADD COLUMN parts_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE objects ADD COLUMN checksum_type TEXT;
+        CREATE TABLE uploads(
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            key BLOB NOT NULL,
+            initiated INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum_type TEXT);
+        CREATE INDEX uploads_by_key ON uploads(bucket, key, upload_id);
+        CREATE INDEX uploads_by_age ON uploads(initiated);
+        CREATE TABLE parts(
+            upload_id TEXT NOT NULL,
+            part_number INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified INTEGER NOT NULL,
+            checksum_value TEXT,
+            blob_id TEXT NOT NULL,
+            object_offset INTEGER,
+            PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;
+        CREATE INDEX parts_blob ON parts(blob_id);
+        """,
     ];
 }

@@ -34,6 +34,9 @@ public sealed class CofferOptions
 
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Multipart uploads neither completed nor aborted are removed after this long.</summary>
+    public TimeSpan IncompleteUploadExpiry { get; set; } = TimeSpan.FromDays(7);
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Data))
@@ -64,6 +67,11 @@ public sealed class CofferOptions
         if (RootSecretKey is { Length: < 16 })
         {
             yield return "the root secret key must be at least 16 characters";
+        }
+
+        if (IncompleteUploadExpiry <= TimeSpan.Zero)
+        {
+            yield return "incomplete-upload-expiry must be positive";
         }
 
         if (PublicEndpoint is not null && !Uri.TryCreate(PublicEndpoint, UriKind.Absolute, out _))

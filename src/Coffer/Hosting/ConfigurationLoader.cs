@@ -17,6 +17,7 @@ internal static class ConfigurationLoader
         ["--trusted-proxies"] = nameof(CofferOptions.TrustedProxies),
         ["--domains"] = nameof(CofferOptions.Domains),
         ["--master-key-file"] = nameof(CofferOptions.MasterKeyFile),
+        ["--incomplete-upload-expiry"] = nameof(CofferOptions.IncompleteUploadExpiry),
         ["--config"] = "Config",
     };
 

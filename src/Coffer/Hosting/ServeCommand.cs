@@ -119,10 +119,27 @@ internal static partial class ServeCommand
             Console.WriteLine($"Coffer listening on {scheme}://{uri.Host}:{uri.Port}");
         }
 
-        using var sweeper = new Timer(_ => blobs.SweepTemporaryFiles(), null, SweepInterval, SweepInterval);
+        using var sweeper = new Timer(_ => Sweep(store, blobs, options, logger), null, TimeSpan.FromSeconds(5), SweepInterval);
         await app.WaitForShutdownAsync();
         LogStopped(logger);
         return 0;
+    }
+
+    private static void Sweep(ObjectStore store, FileBlobStore blobs, CofferOptions options, ILogger logger)
+    {
+        try
+        {
+            blobs.SweepTemporaryFiles();
+            var expired = store.ExpireUploadsAsync(options.IncompleteUploadExpiry, CancellationToken.None).GetAwaiter().GetResult();
+            if (expired > 0)
+            {
+                LogExpired(logger, expired);
+            }
+        }
+        catch (Exception e)
+        {
+            LogSweepFailed(logger, e);
+        }
     }
 
     private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, CofferOptions options)
@@ -177,6 +194,12 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Recovered after an unclean stop: removed {Temporary} temporary files and {Orphaned} unreferenced blobs")]
     private static partial void LogRecovered(ILogger logger, int temporary, int orphaned);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Removed {Parts} parts of multipart uploads older than the expiry")]
+    private static partial void LogExpired(ILogger logger, int parts);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The periodic sweep failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);

@@ -31,14 +31,14 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
                 throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", condition);
             }
 
-            var range = ResolveRange(context, info);
+            var range = await ResolveRangeAsync(context, info).ConfigureAwait(false);
             if (head)
             {
                 WriteHeaders(context, info, range);
                 return;
             }
 
-            var content = store.OpenContent(info, range?.Start ?? 0);
+            var content = await store.OpenContentAsync(info, range?.Start ?? 0, context.Aborted).ConfigureAwait(false);
             if (content is null)
             {
                 // Replaced between the lookup and the open: look again so the reader sees the new object whole.
@@ -60,7 +60,7 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
         }
     }
 
-    private static ByteRange? ResolveRange(S3Context context, ObjectInfo info)
+    private async Task<ByteRange?> ResolveRangeAsync(S3Context context, ObjectInfo info)
     {
         var partNumber = context.Query.Get("partNumber");
         if (partNumber is not null)
@@ -75,12 +75,24 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
                 throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
             }
 
-            if (part != 1)
+            if (info.UploadId is null)
             {
-                throw new S3Exception(S3ErrorCode.InvalidRange, "The requested partnumber is not satisfiable");
+                if (part != 1)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+                }
+
+                return null;
             }
 
-            return null;
+            var parts = await store.Metadata.GetObjectPartsAsync(info.UploadId, context.Aborted).ConfigureAwait(false);
+            if (part > parts.Count)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+            }
+
+            var chosen = parts[part - 1];
+            return new ByteRange(chosen.ObjectOffset ?? 0, chosen.Size);
         }
 
         try
@@ -99,6 +111,11 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
     private static void WriteHeaders(S3Context context, ObjectInfo info, ByteRange? range)
     {
         var response = context.Response;
+        if (info.PartsCount > 0 && context.Query.Has("partNumber"))
+        {
+            response.Headers["x-amz-mp-parts-count"] = info.PartsCount.ToString(CultureInfo.InvariantCulture);
+        }
+
         ObjectHeaderMapping.ToResponse(info.Headers, context.Query, response);
         response.Headers.ETag = Quote(info.ETag);
         response.Headers.LastModified = info.LastModified.ToString("r", CultureInfo.InvariantCulture);

@@ -74,7 +74,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
                 throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "x-amz-copy-source-" + condition);
             }
 
-            var content = store.OpenContent(source, 0);
+            var content = await store.OpenContentAsync(source, 0, context.Aborted).ConfigureAwait(false);
             if (content is null)
             {
                 if (attempt < 3)
@@ -142,7 +142,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         return new WriteCondition(MustNotExist: ifNoneMatch is not null, IfMatchETag: ifMatch?.Trim().Trim('"'));
     }
 
-    private static byte[]? ParseContentMd5(string? header)
+    internal static byte[]? ParseContentMd5(string? header)
     {
         if (header is null)
         {
@@ -158,7 +158,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         return md5;
     }
 
-    private static (string Bucket, string Key) ParseCopySource(string header)
+    internal static (string Bucket, string Key) ParseCopySource(string header)
     {
         var value = header;
         var question = value.IndexOf('?', StringComparison.Ordinal);

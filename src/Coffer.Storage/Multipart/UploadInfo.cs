@@ -1,0 +1,23 @@
+using Coffer.Storage.Objects;
+
+namespace Coffer.Storage.Multipart;
+
+/// <summary>A multipart upload in progress, with what CreateMultipartUpload captured for the final object.</summary>
+public sealed class UploadInfo
+{
+    public required string UploadId { get; init; }
+
+    public required string Bucket { get; init; }
+
+    public required string Key { get; init; }
+
+    public required DateTimeOffset Initiated { get; init; }
+
+    public required ObjectHeaders Headers { get; init; }
+
+    /// <summary>The checksum algorithm every part must carry, when one was chosen at creation.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+
+    /// <summary>COMPOSITE or FULL_OBJECT, when a checksum algorithm was chosen.</summary>
+    public string? ChecksumType { get; init; }
+}
