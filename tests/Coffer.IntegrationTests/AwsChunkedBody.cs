@@ -29,7 +29,7 @@ public static partial class AwsChunkedBody
         (string Name, string Value)? trailer = null,
         bool forgeTrailer = false)
     {
-        var authorization = signedRequest.Headers.Authorization!.ToString();
+        var authorization = signedRequest.Headers.GetValues("Authorization").Single();
         var seed = SignatureOf().Match(authorization).Groups[1].Value;
         var credential = CredentialOf().Match(authorization).Groups[1].Value.Split('/');
         var amzDate = signedRequest.Headers.GetValues("x-amz-date").Single();

@@ -156,6 +156,22 @@ public sealed class SdkObjectTests(SdkServerFixture fixture) : IClassFixture<Sdk
         Assert.False(await fixture.ObjectExistsAsync(bucket, key));
     }
 
+    [Fact]
+    public async Task PutObject_KeysThatDifferOnlyInUnicodeNormalization_AreDistinctObjects()
+    {
+        var bucket = await fixture.CreateBucketAsync("nfc");
+        var composed = "caf\u00e9";
+        var decomposed = "cafe\u0301";
+
+        await PutTextAsync(bucket, composed, "composed");
+        await PutTextAsync(bucket, decomposed, "decomposed");
+
+        Assert.Equal("composed", await GetTextAsync(bucket, composed));
+        Assert.Equal("decomposed", await GetTextAsync(bucket, decomposed));
+        var listed = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+        Assert.Equal([decomposed, composed], (listed.S3Objects ?? []).Select(o => o.Key));
+    }
+
     [Theory]
     [InlineData('a', 1024)]
     [InlineData('日', 341)]
@@ -218,6 +234,26 @@ public sealed class SdkObjectTests(SdkServerFixture fixture) : IClassFixture<Sdk
         using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", PartNumber = 1 });
 
         Assert.Equal("whole object", await ReadTextAsync(get));
+    }
+
+    [Fact]
+    public async Task GetObject_PartNumberBeyondTheOnlyPart_Returns416()
+    {
+        var bucket = await fixture.CreateBucketAsync("part");
+        await PutTextAsync(bucket, "k", "whole object");
+
+        await S3Assert.FailsWithStatusAsync(HttpStatusCode.RequestedRangeNotSatisfiable, () =>
+            _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", PartNumber = 2 }));
+    }
+
+    [Fact]
+    public async Task GetObject_WithPartNumberAndRange_FailsWithInvalidRequest()
+    {
+        var bucket = await fixture.CreateBucketAsync("part");
+        await PutTextAsync(bucket, "k", "whole object");
+
+        await S3Assert.FailsAsync(HttpStatusCode.BadRequest, "InvalidRequest", () =>
+            _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", PartNumber = 1, ByteRange = new ByteRange(0, 1) }));
     }
 
     [Fact]
