@@ -150,6 +150,9 @@ public sealed partial class S3Endpoint
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
+        S3Operation.UnsupportedSubresource => throw new S3Exception(
+            S3ErrorCode.NotImplemented,
+            $"The '{S3Route.UnsupportedSubresource(context.Query)}' sub-resource is not implemented by this server."),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"{context.Operation} is not implemented by this server."),
     };
 
