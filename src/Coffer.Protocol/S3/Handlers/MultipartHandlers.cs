@@ -168,7 +168,9 @@ internal sealed class MultipartHandlers(ObjectStore store)
             throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
-        var info = await store.CompleteUploadAsync(upload, parts, placed => CombineChecksums(upload, algorithm, placed, claimedChecksums), context.Aborted).ConfigureAwait(false);
+        // A client may state the whole object's checksum; it must match what the parts combine to.
+        var claimedWhole = algorithm is null ? null : context.Header(algorithm.Value.HeaderName());
+        var info = await store.CompleteUploadAsync(upload, parts, placed => CombineChecksums(upload, algorithm, placed, claimedChecksums, claimedWhole), context.Aborted).ConfigureAwait(false);
 
         var host = context.Request.Host.Value;
         var xml = new XmlBuilder()
@@ -352,7 +354,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         await context.WriteXmlAsync(xml).ConfigureAwait(false);
     }
 
-    private static ObjectChecksum? CombineChecksums(UploadInfo upload, ChecksumAlgorithm? algorithm, IReadOnlyList<PartInfo> placed, Dictionary<int, string> claimed)
+    private static ObjectChecksum? CombineChecksums(UploadInfo upload, ChecksumAlgorithm? algorithm, IReadOnlyList<PartInfo> placed, Dictionary<int, string> claimed, string? claimedWhole)
     {
         if (algorithm is null)
         {
@@ -372,9 +374,15 @@ internal sealed class MultipartHandlers(ObjectStore store)
             }
         }
 
-        return upload.ChecksumType == ObjectChecksum.FullObject
+        var checksum = upload.ChecksumType == ObjectChecksum.FullObject
             ? new ObjectChecksum(algorithm.Value.WireName(), ChecksumCombiner.FullObject(algorithm.Value, placed.Select(p => (p.ChecksumValue!, p.Size)).ToList()), ObjectChecksum.FullObject)
             : new ObjectChecksum(algorithm.Value.WireName(), ChecksumCombiner.Composite(algorithm.Value, placed.Select(p => p.ChecksumValue!).ToList()), ObjectChecksum.Composite);
+        if (claimedWhole is not null && claimedWhole.Trim() != checksum.Value)
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm.Value.WireName()} you specified for the whole object did not match the calculated checksum.");
+        }
+
+        return checksum;
     }
 
     private static (ChecksumAlgorithm? Algorithm, string? Type) ChecksumChoice(S3Context context)
