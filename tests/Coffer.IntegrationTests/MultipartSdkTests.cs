@@ -96,6 +96,46 @@ public sealed class MultipartSdkTests(SharedServerFixture shared) : IClassFixtur
     }
 
     [Fact]
+    public async Task CompleteMultipartUpload_WithAnObjectSizeThatIsNotTheSumOfTheParts_FailsWithInvalidRequest()
+    {
+        byte[][] parts = [RandomData.Bytes(FiveMiB, 14), RandomData.Bytes(333, 15)];
+        var uploadId = await CreateAsync("errors/size");
+        var etags = new List<PartETag>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            etags.Add(new PartETag(await UploadPartAsync("errors/size", uploadId, i + 1, parts[i])));
+        }
+
+        var request = new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "errors/size", UploadId = uploadId, PartETags = etags, MpuObjectSize = FiveMiB + 332 };
+        await AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () => Client.CompleteMultipartUploadAsync(request));
+
+        request.MpuObjectSize = FiveMiB + 333;
+        var completed = await Client.CompleteMultipartUploadAsync(request);
+        Assert.Equal(RandomData.MultipartETag(parts), completed.ETag);
+    }
+
+    [Fact]
+    public async Task UploadPart_WithAContentMd5ThatDoesNotMatch_FailsWithBadDigestAndStoresNothing()
+    {
+        var data = RandomData.Bytes(100_000, 16);
+        var uploadId = await CreateAsync("errors/md5");
+
+        await AssertS3ErrorAsync("BadDigest", HttpStatusCode.BadRequest, () => Client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket,
+            Key = "errors/md5",
+            UploadId = uploadId,
+            PartNumber = 1,
+            InputStream = new MemoryStream(data),
+            MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes("other bytes"))),
+        }));
+
+        var listed = await Client.ListPartsAsync(new ListPartsRequest { BucketName = Bucket, Key = "errors/md5", UploadId = uploadId });
+        Assert.Empty(listed.Parts ?? []);
+        await Client.AbortMultipartUploadAsync(Bucket, "errors/md5", uploadId);
+    }
+
+    [Fact]
     public async Task AbortedUpload_AnswersNoSuchUploadToEveryUploadCall()
     {
         var uploadId = await CreateAsync("errors/aborted");
