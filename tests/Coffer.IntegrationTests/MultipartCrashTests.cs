@@ -38,6 +38,7 @@ public sealed class MultipartCrashTests(ITestOutputHelper output)
                 uploadId = await CreateUploadAsync(raw, key);
 
                 var next = 0;
+                var enoughAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var uploaders = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
                 {
                     int number;
@@ -49,6 +50,10 @@ public sealed class MultipartCrashTests(ITestOutputHelper output)
                             if (response.IsSuccessStatusCode)
                             {
                                 acknowledged[number] = response.Headers.ETag!.Tag;
+                                if (acknowledged.Count >= 10)
+                                {
+                                    enoughAcknowledged.TrySetResult();
+                                }
                             }
                         }
                         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
@@ -58,7 +63,7 @@ public sealed class MultipartCrashTests(ITestOutputHelper output)
                     }
                 })).ToList();
 
-                await WaitUntilAsync(() => acknowledged.Count >= 10, TimeSpan.FromSeconds(60));
+                await enoughAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(60));
                 await server.KillAsync();
                 await Task.WhenAll(uploaders);
             }
@@ -360,15 +365,5 @@ public sealed class MultipartCrashTests(ITestOutputHelper output)
     {
         using var response = await client.GetObjectAsync(Bucket, key);
         return await SHA256.HashDataAsync(response.ResponseStream);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(10);
-        }
     }
 }
