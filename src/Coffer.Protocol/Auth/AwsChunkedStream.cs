@@ -33,6 +33,7 @@ internal sealed class AwsChunkedStream : Stream
     private int _chunkLen;
     private long _unsignedRemaining;
     private bool _done;
+    private bool _disposed;
 
     public AwsChunkedStream(Stream inner, ChunkSigningContext? signing, bool expectTrailer)
     {
@@ -316,8 +317,10 @@ internal sealed class AwsChunkedStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // Stream.Dispose may be called more than once; a buffer returned twice would be handed to two renters.
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             ArrayPool<byte>.Shared.Return(_readBuffer);
             if (_chunk is not null)
             {

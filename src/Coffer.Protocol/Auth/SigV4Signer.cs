@@ -14,6 +14,7 @@ public sealed class SigV4Signer(string accessKeyId, string secretKey, string reg
         var date = amzDate[..8];
         request.Headers.Remove("x-amz-date");
         request.Headers.Remove("x-amz-content-sha256");
+        request.Headers.Remove("Authorization");
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
         request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
 

@@ -87,11 +87,23 @@ public sealed class QueryParameters
             }
             else
             {
-                length += Encoding.UTF8.GetBytes(value.Slice(i, 1), bytes.AsSpan(length));
+                // The whole run up to the next escape, so a surrogate pair is encoded as one character.
+                var run = value[i..];
+                var end = run.IndexOf('%');
+                run = end < 0 ? run : run[..end];
+                length += Encoding.UTF8.GetBytes(run, bytes.AsSpan(length));
+                i += run.Length - 1;
             }
         }
 
-        return StrictUtf8.GetString(bytes, 0, length);
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new FormatException("Percent-encoded bytes are not valid UTF-8.", ex);
+        }
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -13,6 +13,10 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "restore", "retention", "select", "tagging", "torrent", "versioning", "versions", "website", "renameObject",
     ];
 
+    /// <summary>The unsupported sub-resource a request names, for the error message.</summary>
+    public static string? UnsupportedSubresource(Http.QueryParameters query) =>
+        UnsupportedSubresources.FirstOrDefault(query.Has);
+
     /// <summary>
     /// Splits the target into bucket and key. Virtual-hosted style when the Host is
     /// <c>bucket.{suffix}</c> for one of <paramref name="hostSuffixes"/>; path style otherwise.
@@ -48,7 +52,8 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         return (path[1..slash], objectKey.Length == 0 ? null : objectKey);
     }
 
-    private static string? BucketFromHost(string? host, IReadOnlyList<string> hostSuffixes)
+    /// <summary>The bucket a virtual-hosted-style Host names, or null for path style.</summary>
+    public static string? BucketFromHost(string? host, IReadOnlyList<string> hostSuffixes)
     {
         if (string.IsNullOrEmpty(host))
         {

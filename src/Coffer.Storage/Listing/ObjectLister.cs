@@ -30,11 +30,14 @@ public static class ObjectLister
             from = KeyOrder.Successor(startAfter);
         }
 
+        // With a delimiter, the rows after the first one under a common prefix are skipped by a
+        // seek, so reads start at one row and double only while they come back as plain keys.
+        var batchLimit = delimiter is null ? MaxBatch : 1;
         var count = 0;
         while (true)
         {
             // One more than still fits, so a full page knows whether anything follows it.
-            var want = Math.Min(query.MaxKeys - count + 1, MaxBatch);
+            var want = Math.Min(query.MaxKeys - count + 1, batchLimit);
             var batch = await reader.ReadAsync(from, upper, want, cancellationToken).ConfigureAwait(false);
             page.RowsRead += batch.Count;
             if (batch.Count == 0)
@@ -86,6 +89,8 @@ public static class ObjectLister
             {
                 return page;
             }
+
+            batchLimit = reseek ? 1 : Math.Min(batchLimit * 2, MaxBatch);
         }
     }
 }

@@ -85,6 +85,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>
     /// Queues a write. <paramref name="work"/> runs on the writer connection inside a transaction;
     /// an exception it throws rolls back only its own changes and is rethrown to the caller.
+    /// It runs again if another write's error aborts the whole shared transaction, so it should
+    /// do nothing but database work.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
@@ -120,6 +122,18 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private void RunBatch(List<PendingWrite> batch)
     {
+        // A write whose error rolled back the whole transaction (not just its savepoint) fails
+        // alone; the writes that shared the transaction lost their changes and run again.
+        var pending = batch;
+        while (pending.Count > 0)
+        {
+            pending = RunTransaction(pending);
+        }
+    }
+
+    /// <summary>Runs the writes in one transaction; returns those to run again when the transaction was lost under them.</summary>
+    private List<PendingWrite> RunTransaction(List<PendingWrite> batch)
+    {
         try
         {
             Execute(_writer, "BEGIN IMMEDIATE");
@@ -131,22 +145,29 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 write.Fail(ex);
             }
 
-            return;
+            return [];
         }
 
-        foreach (var write in batch)
+        var committing = new List<PendingWrite>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
         {
-            Execute(_writer, "SAVEPOINT w");
+            var write = batch[i];
             try
             {
+                Execute(_writer, "SAVEPOINT w");
                 write.Run(_writer);
                 Execute(_writer, "RELEASE w");
+                committing.Add(write);
             }
             catch (Exception ex)
             {
-                Execute(_writer, "ROLLBACK TO w");
-                Execute(_writer, "RELEASE w");
                 write.Fail(ex);
+                if (!TryRollBackToSavepoint())
+                {
+                    TryExecute("ROLLBACK");
+                    committing.AddRange(batch.Skip(i + 1));
+                    return committing;
+                }
             }
         }
 
@@ -156,26 +177,47 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            try
-            {
-                Execute(_writer, "ROLLBACK");
-            }
-            catch (SqliteException)
-            {
-                // The failed COMMIT may already have rolled back.
-            }
-
-            foreach (var write in batch)
+            // The failed COMMIT may already have rolled back.
+            TryExecute("ROLLBACK");
+            foreach (var write in committing)
             {
                 write.Fail(ex);
             }
 
-            return;
+            return [];
         }
 
-        foreach (var write in batch)
+        foreach (var write in committing)
         {
             write.Complete();
+        }
+
+        return [];
+    }
+
+    private bool TryRollBackToSavepoint()
+    {
+        try
+        {
+            Execute(_writer, "ROLLBACK TO w");
+            Execute(_writer, "RELEASE w");
+            return true;
+        }
+        catch (SqliteException)
+        {
+            // The error already rolled back the whole transaction, savepoint and all.
+            return false;
+        }
+    }
+
+    private void TryExecute(string sql)
+    {
+        try
+        {
+            Execute(_writer, sql);
+        }
+        catch (SqliteException)
+        {
         }
     }
 

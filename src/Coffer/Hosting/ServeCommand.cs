@@ -146,10 +146,15 @@ internal static partial class ServeCommand
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = null;
-        kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
-        kestrel.Limits.MaxRequestLineSize = 16 * 1024;
-        kestrel.Limits.MaxRequestHeaderCount = 200;
+        // Kestrel's own limits answer without an S3 error body, so they sit well above the
+        // limits the S3 front-end enforces itself (16 KiB of headers, 1024-byte keys).
+        kestrel.Limits.MaxRequestHeadersTotalSize = 256 * 1024;
+        kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+        kestrel.Limits.MaxRequestHeaderCount = 1000;
         kestrel.Limits.MinRequestBodyDataRate = null;
+
+        // Room for the socket to keep filling while the previous block is hashed and written.
+        kestrel.Limits.MaxRequestBufferSize = 4 * 1024 * 1024;
         kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
         kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
 

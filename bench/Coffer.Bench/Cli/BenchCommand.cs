@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json;
+using Coffer.Bench.Baseline;
+using Coffer.Bench.Reporting;
+using Coffer.Bench.S3;
+
+namespace Coffer.Bench.Cli;
+
+/// <summary>Parses the sub-command and its options, and runs it.</summary>
+internal static class BenchCommand
+{
+    private const string Usage = """
+        usage:
+          coffer-bench s3 --endpoint URL --access-key K --secret-key S [--region us-east-1] [--bucket NAME]
+                          [--large-size 1GiB] [--small-size 4KiB] [--small-ops 20000] [--concurrency 32]
+                          [--phase-timeout 600] [--max-errors 100] [--keep] [--json FILE]
+              Writes and reads one large object over a single stream, then writes, reads and deletes
+              --small-ops small objects with --concurrency clients; prints MiB/s, ops/s and latency
+              percentiles. Access and secret key default to AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+              --large-size 0 or --small-ops 0 skips that half.
+          coffer-bench baseline [--listen 127.0.0.1:0]
+              A bare Kestrel server answering the same requests with no auth and no storage;
+              prints "listening on http://HOST:PORT" and runs until SIGTERM or Ctrl+C.
+          coffer-bench report [--result NAME=FILE]... [--missing NAME=REASON]... [--dd-mibs X]
+                              [--rss-large NAME=KB]... [--rss NAME=KB]...
+              Merges s3 JSON reports into a markdown table with the ratios Coffer is judged by.
+              Names baseline, coffer and ceph feed the ratios.
+        """;
+
+    private static readonly string[] S3Options =
+        ["endpoint", "access-key", "secret-key", "region", "bucket", "large-size", "small-size", "small-ops", "concurrency", "phase-timeout", "max-errors", "json"];
+
+    private static readonly string[] S3Flags = ["keep"];
+
+    private static readonly string[] BaselineOptions = ["listen"];
+
+    private static readonly string[] ReportOptions = ["result", "missing", "dd-mibs", "rss-large", "rss"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Error.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var rest = args.AsSpan(1);
+            return args[0] switch
+            {
+                "s3" => await RunS3Async(CommandLine.Parse(rest, S3Options, S3Flags)),
+                "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
+                "report" => RunReport(CommandLine.Parse(rest, ReportOptions)),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"coffer-bench: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        catch (BenchException e)
+        {
+            Console.Error.WriteLine($"coffer-bench: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"coffer-bench: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("coffer-bench: stopped (interrupted, or the server did not answer set-up requests in time)");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunS3Async(CommandLine commandLine)
+    {
+        var endpointText = commandLine.Require("endpoint");
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException($"--endpoint '{endpointText}' is not an http(s) URL");
+        }
+
+        var options = new S3BenchOptions
+        {
+            Endpoint = endpoint,
+            AccessKey = commandLine.GetString("access-key") ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")
+                ?? throw new UsageException("--access-key is required (or AWS_ACCESS_KEY_ID)"),
+            SecretKey = commandLine.GetString("secret-key") ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")
+                ?? throw new UsageException("--secret-key is required (or AWS_SECRET_ACCESS_KEY)"),
+            Region = commandLine.GetString("region", "us-east-1"),
+            Bucket = commandLine.GetString("bucket", "coffer-bench"),
+            LargeSize = commandLine.GetSize("large-size", ByteSize.GiB),
+            SmallSize = commandLine.GetSize("small-size", 4 * ByteSize.KiB),
+            SmallOperations = commandLine.GetInt("small-ops", 20_000, 0, 10_000_000),
+            Concurrency = commandLine.GetInt("concurrency", 32, 1, 4096),
+            PhaseTimeout = TimeSpan.FromSeconds(commandLine.GetInt("phase-timeout", 600, 1, 86_400)),
+            MaxErrors = commandLine.GetInt("max-errors", 100, 1, int.MaxValue),
+            Keep = commandLine.HasFlag("keep"),
+            JsonPath = commandLine.GetString("json"),
+        };
+
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        var report = await new S3Benchmark(options, TimeProvider.System, Console.Out).RunAsync(cancellation.Token);
+        if (options.JsonPath is not null)
+        {
+            await using var file = File.Create(options.JsonPath);
+            await JsonSerializer.SerializeAsync(file, report, BenchJsonContext.Default.BenchReport, cancellation.Token);
+        }
+
+        return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
+    }
+
+    private static async Task<int> RunBaselineAsync(CommandLine commandLine)
+    {
+        var listen = commandLine.GetString("listen", "127.0.0.1:0");
+        if (!IPEndPoint.TryParse(listen, out var endpoint))
+        {
+            throw new UsageException($"--listen '{listen}' is not HOST:PORT");
+        }
+
+        await BaselineServer.RunAsync(endpoint, Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    private static int RunReport(CommandLine commandLine)
+    {
+        Console.Out.Write(ComparisonReport.FromCommandLine(commandLine).ToMarkdown());
+        return 0;
+    }
+}

@@ -1,0 +1,1 @@
+return await Coffer.Bench.Cli.BenchCommand.RunAsync(args);
