@@ -52,7 +52,7 @@ public interface IMetadataStore
     /// When the upload already completed into the current object, returns that object again.
     /// </summary>
     Task<(ObjectInfo Object, WriteResult Result)> CompleteUploadAsync(
-        UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken);
+        UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, WriteCondition condition, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken);
 
     /// <summary>Removes the upload and its parts; returns the part blobs.</summary>
     Task<IReadOnlyList<string>> AbortUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken);

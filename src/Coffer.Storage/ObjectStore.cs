@@ -225,10 +225,10 @@ public sealed class ObjectStore
     /// of part blobs. Its ETag is the MD5 of the part MD5s followed by -N, as S3 computes it.
     /// </summary>
     public async Task<ObjectInfo> CompleteUploadAsync(
-        UploadInfo upload, IReadOnlyList<CompletedPart> parts, Func<IReadOnlyList<PartInfo>, ObjectChecksum?> combineChecksums, CancellationToken cancellationToken)
+        UploadInfo upload, IReadOnlyList<CompletedPart> parts, WriteCondition condition, Func<IReadOnlyList<PartInfo>, ObjectChecksum?> combineChecksums, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var (info, result) = await _metadata.CompleteUploadAsync(upload, parts, MinPartSize, placed =>
+        var (info, result) = await _metadata.CompleteUploadAsync(upload, parts, MinPartSize, condition, placed =>
         {
             var md5s = new byte[placed.Count * 16];
             for (var i = 0; i < placed.Count; i++)

@@ -225,7 +225,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     }
 
     public Task<(ObjectInfo Object, WriteResult Result)> CompleteUploadAsync(
-        UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken) =>
+        UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, WriteCondition condition, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             if (ReadUpload(connection, upload.Bucket, upload.Key, upload.UploadId) is null)
@@ -285,6 +285,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
             var info = build(placed);
             var previous = ReadObject(connection, upload.Bucket, upload.Key, includeInlineData: false);
+            CheckCondition(condition, previous);
             var released = ReleaseContent(connection, previous);
 
             var chosenNumbers = chosen.Select(p => p.PartNumber).ToHashSet();

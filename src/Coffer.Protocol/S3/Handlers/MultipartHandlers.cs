@@ -171,7 +171,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         // A client may state the whole object's size and checksum; they must match what the parts make.
         var expectedSize = ExpectedObjectSize(context.Header("x-amz-mp-object-size"));
         var claimedWhole = algorithm is null ? null : context.Header(algorithm.Value.HeaderName());
-        var info = await store.CompleteUploadAsync(upload, parts, placed =>
+        var info = await store.CompleteUploadAsync(upload, parts, ObjectWriteHandlers.WriteConditionFrom(context), placed =>
         {
             // Checked inside the completing transaction, so a mismatch leaves the upload as it was.
             if (expectedSize is { } size && size != placed.Sum(p => p.Size))

@@ -125,7 +125,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         }
     }
 
-    private static WriteCondition WriteConditionFrom(S3Context context)
+    internal static WriteCondition WriteConditionFrom(S3Context context)
     {
         var ifNoneMatch = context.Header("If-None-Match");
         var ifMatch = context.Header("If-Match");
