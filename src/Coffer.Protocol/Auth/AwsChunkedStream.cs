@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Coffer.Protocol.Http;
 using Coffer.Protocol.S3;
 
 namespace Coffer.Protocol.Auth;
@@ -11,7 +12,7 @@ namespace Coffer.Protocol.Auth;
 /// With signing, each chunk is read whole and its signature checked before any of its bytes are
 /// released, so a forged chunk never reaches storage. Trailers are available after the end.
 /// </summary>
-internal sealed class AwsChunkedStream : Stream
+internal sealed class AwsChunkedStream : ReadOnlyStream
 {
     /// <summary>Largest chunk accepted; SDKs send 8 KiB to 1 MiB.</summary>
     public const int MaxChunkSize = 16 * 1024 * 1024;
@@ -45,19 +46,6 @@ internal sealed class AwsChunkedStream : Stream
 
     /// <summary>Trailing headers (e.g. x-amz-checksum-crc32), complete once the stream has returned 0.</summary>
     public IReadOnlyDictionary<string, string> Trailers => _trailers;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -305,15 +293,6 @@ internal sealed class AwsChunkedStream : Stream
 
     private static S3Exception Malformed() => new(S3ErrorCode.InvalidRequest, "The aws-chunked request body is malformed.");
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -200,22 +200,8 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         }
 
         var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
-        var canonical = SigV4.CanonicalRequest(
-            request.Method,
-            CanonicalUri(rawPath),
-            SigV4.CanonicalQuery(query.Items),
-            CanonicalHeaders(request, names),
-            payloadHash);
-        var scopeText = SigV4.Scope(scope.Date, scope.Region, scope.Service);
-        var stringToSign = SigV4.StringToSign(amzDate, scopeText, canonical);
-        var signingKey = SigningKey(found, scope);
-        var expected = SigV4.Signature(signingKey, stringToSign);
-        if (!SigV4.SignaturesEqual(expected, signature))
-        {
-            throw SignatureMismatch(scope.AccessKeyId, stringToSign, canonical, signature);
-        }
-
-        return WrapBody(request, payloadHash, found, new ChunkSigningContext(signingKey, amzDate, scopeText, signature), presigned: false);
+        var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items), names, payloadHash, signature);
+        return WrapBody(request, payloadHash, found, signing, presigned: false);
     }
 
     private async Task<AuthenticatedRequest> FromQueryAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
@@ -278,22 +264,23 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
         var payloadHash = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } header ? header : SigV4.UnsignedPayload;
-        var canonical = SigV4.CanonicalRequest(
-            request.Method,
-            CanonicalUri(rawPath),
-            SigV4.CanonicalQuery(query.Items, exclude: "X-Amz-Signature"),
-            CanonicalHeaders(request, names),
-            payloadHash);
+        var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items, exclude: "X-Amz-Signature"), names, payloadHash, signature);
+        return WrapBody(request, payloadHash, found, signing, presigned: true);
+    }
+
+    /// <summary>Recomputes the signature over the canonical request; returns what verifying aws-chunked bodies needs.</summary>
+    private ChunkSigningContext Verify(HttpRequest request, Credential credential, CredentialScope scope, string amzDate, string rawPath, string canonicalQuery, string[] signedHeaders, string payloadHash, string signature)
+    {
+        var canonical = SigV4.CanonicalRequest(request.Method, CanonicalUri(rawPath), canonicalQuery, CanonicalHeaders(request, signedHeaders), payloadHash);
         var scopeText = SigV4.Scope(scope.Date, scope.Region, scope.Service);
         var stringToSign = SigV4.StringToSign(amzDate, scopeText, canonical);
-        var signingKey = SigningKey(found, scope);
-        var expected = SigV4.Signature(signingKey, stringToSign);
-        if (!SigV4.SignaturesEqual(expected, signature))
+        var signingKey = SigningKey(credential, scope);
+        if (!SigV4.SignaturesEqual(SigV4.Signature(signingKey, stringToSign), signature))
         {
             throw SignatureMismatch(scope.AccessKeyId, stringToSign, canonical, signature);
         }
 
-        return WrapBody(request, payloadHash, found, new ChunkSigningContext(signingKey, amzDate, scopeText, signature), presigned: true);
+        return new ChunkSigningContext(signingKey, amzDate, scopeText, signature);
     }
 
     private static AuthenticatedRequest WrapBody(HttpRequest request, string payloadHash, Credential credential, ChunkSigningContext signing, bool presigned)

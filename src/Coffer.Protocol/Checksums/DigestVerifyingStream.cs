@@ -1,3 +1,5 @@
+using Coffer.Protocol.Http;
+
 namespace Coffer.Protocol.Checksums;
 
 /// <summary>
@@ -5,24 +7,11 @@ namespace Coffer.Protocol.Checksums;
 /// <paramref name="verify"/>, which throws when the digest is not the one promised.
 /// The failure surfaces as a read error, before the storage layer commits anything.
 /// </summary>
-internal sealed class DigestVerifyingStream(Stream inner, ChecksumHasher hasher, Action<byte[]> verify) : Stream
+internal sealed class DigestVerifyingStream(Stream inner, ChecksumHasher hasher, Action<byte[]> verify) : ReadOnlyStream
 {
     private bool _verified;
 
     public ChecksumHasher Hasher => hasher;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -40,15 +29,6 @@ internal sealed class DigestVerifyingStream(Stream inner, ChecksumHasher hasher,
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -39,19 +39,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
     {
         var partNumber = PartNumber(context);
         var upload = await Upload(context).ConfigureAwait(false);
-        var request = context.Request;
-        long? length = context.Auth.Chunked is not null ? context.Auth.DecodedLength : request.ContentLength;
-        if (length is null)
-        {
-            throw new S3Exception(S3ErrorCode.MissingContentLength);
-        }
-
-        if (length > ObjectStore.MaxPartSize)
-        {
-            throw new S3Exception(S3ErrorCode.EntityTooLarge)
-                .With("ProposedSize", length.Value.ToString(CultureInfo.InvariantCulture))
-                .With("MaxSizeAllowed", ObjectStore.MaxPartSize.ToString(CultureInfo.InvariantCulture));
-        }
+        var length = ObjectWriteHandlers.DeclaredLength(context, ObjectStore.MaxPartSize);
 
         var md5 = ObjectWriteHandlers.ParseContentMd5(context.Header("Content-MD5"));
         var checksum = PartChecksum(context, upload);
@@ -71,50 +59,25 @@ internal sealed class MultipartHandlers(ObjectStore store)
     {
         var partNumber = PartNumber(context);
         var upload = await Upload(context).ConfigureAwait(false);
-        var (sourceBucket, sourceKey) = ObjectWriteHandlers.ParseCopySource(context.Header("x-amz-copy-source")!);
-        for (var attempt = 1; ; attempt++)
+        PartInfo part;
+        await using (var source = await CopySource.OpenAsync(store, context, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
         {
-            var source = await store.GetObjectAsync(sourceBucket, sourceKey, includeInlineData: true, context.Aborted).ConfigureAwait(false);
-            var (result, condition) = Preconditions.Evaluate(context.Request.Headers, source.ETag, source.LastModified, "x-amz-copy-source-");
-            if (result != PreconditionResult.Proceed)
-            {
-                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "x-amz-copy-source-" + condition);
-            }
-
-            var range = CopySourceRange(context.Header("x-amz-copy-source-range"), source.Size);
-            var content = await store.OpenContentAsync(source, range.Start, context.Aborted).ConfigureAwait(false);
-            if (content is null)
-            {
-                if (attempt < 3)
-                {
-                    continue;
-                }
-
-                throw new S3Exception(S3ErrorCode.ServiceUnavailable, "The source object changed while it was being copied; please retry.");
-            }
-
-            PartInfo part;
-            await using (content.ConfigureAwait(false))
-            {
-                var checksum = upload.ChecksumAlgorithm is { } name && ChecksumAlgorithms.Parse(name) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
-                var limited = new LengthLimitedStream(content, range.Length);
-                var body = checksum?.Wrap(limited) ?? limited;
-                part = await store.UploadPartAsync(upload, partNumber, body, range.Length, null, checksum is null ? null : checksum.Value, context.Aborted).ConfigureAwait(false);
-            }
-
-            var xml = new XmlBuilder()
-                .Start("CopyPartResult", S3Context.Xmlns)
-                .Element("LastModified", part.LastModified)
-                .Element("ETag", ObjectReadHandlers.Quote(part.ETag));
-            if (upload.ChecksumAlgorithm is not null && part.ChecksumValue is not null)
-            {
-                xml.Element("Checksum" + upload.ChecksumAlgorithm, part.ChecksumValue);
-            }
-
-            xml.End("CopyPartResult");
-            await context.WriteXmlAsync(xml).ConfigureAwait(false);
-            return;
+            var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
+            var body = checksum?.Wrap(source.Content) ?? source.Content;
+            part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, context.Aborted).ConfigureAwait(false);
         }
+
+        var xml = new XmlBuilder()
+            .Start("CopyPartResult", S3Context.Xmlns)
+            .Element("LastModified", part.LastModified)
+            .Element("ETag", ObjectReadHandlers.Quote(part.ETag));
+        if (upload.ChecksumAlgorithm is not null && part.ChecksumValue is not null)
+        {
+            xml.Element("Checksum" + upload.ChecksumAlgorithm, part.ChecksumValue);
+        }
+
+        xml.End("CopyPartResult");
+        await context.WriteXmlAsync(xml).ConfigureAwait(false);
     }
 
     public async Task CompleteAsync(S3Context context)

@@ -15,18 +15,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
     public async Task PutAsync(S3Context context)
     {
         var request = context.Request;
-        long? length = context.Auth.Chunked is not null ? context.Auth.DecodedLength : request.ContentLength;
-        if (length is null)
-        {
-            throw new S3Exception(S3ErrorCode.MissingContentLength);
-        }
-
-        if (length > ObjectStore.MaxSinglePutSize)
-        {
-            throw new S3Exception(S3ErrorCode.EntityTooLarge)
-                .With("ProposedSize", length.Value.ToString(CultureInfo.InvariantCulture))
-                .With("MaxSizeAllowed", ObjectStore.MaxSinglePutSize.ToString(CultureInfo.InvariantCulture));
-        }
+        var length = DeclaredLength(context, ObjectStore.MaxSinglePutSize);
 
         var headers = ObjectHeaderMapping.FromRequest(request);
         var md5 = ParseContentMd5(context.Header("Content-MD5"));
@@ -52,66 +41,62 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
 
     public async Task CopyAsync(S3Context context)
     {
-        var (sourceBucket, sourceKey) = ParseCopySource(context.Header("x-amz-copy-source")!);
         var directive = context.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
         {
             throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
         }
 
-        var sameObject = sourceBucket == context.BucketName && sourceKey == context.ObjectKey;
-        if (sameObject && directive == "COPY")
+        var (sourceBucket, sourceKey) = ParseCopySource(context.Header("x-amz-copy-source")!);
+        if (sourceBucket == context.BucketName && sourceKey == context.ObjectKey && directive == "COPY")
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
 
-        for (var attempt = 1; ; attempt++)
+        ObjectInfo copied;
+        await using (var source = await CopySource.OpenAsync(store, context, info => new ByteRange(0, info.Size)).ConfigureAwait(false))
         {
-            var source = await store.GetObjectAsync(sourceBucket, sourceKey, includeInlineData: true, context.Aborted).ConfigureAwait(false);
-            var (result, condition) = Preconditions.Evaluate(context.Request.Headers, source.ETag, source.LastModified, "x-amz-copy-source-");
-            if (result != PreconditionResult.Proceed)
+            copied = await store.PutAsync(new PutObjectRequest
             {
-                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "x-amz-copy-source-" + condition);
-            }
-
-            var content = await store.OpenContentAsync(source, 0, context.Aborted).ConfigureAwait(false);
-            if (content is null)
-            {
-                if (attempt < 3)
-                {
-                    continue;
-                }
-
-                throw new S3Exception(S3ErrorCode.ServiceUnavailable, "The source object changed while it was being copied; please retry.");
-            }
-
-            ObjectInfo copied;
-            await using (content.ConfigureAwait(false))
-            {
-                copied = await store.PutAsync(new PutObjectRequest
-                {
-                    Bucket = context.BucketName,
-                    Key = context.ObjectKey,
-                    Headers = directive == "REPLACE" ? ObjectHeaderMapping.FromRequest(context.Request) : source.Headers,
-                    ExpectedLength = source.Size,
-                    ChecksumAfterBody = () => source.Checksum,
-                    Condition = WriteConditionFrom(context),
-                }, content, context.Aborted).ConfigureAwait(false);
-            }
-
-            var xml = new XmlBuilder()
-                .Start("CopyObjectResult", S3Context.Xmlns)
-                .Element("LastModified", copied.LastModified)
-                .Element("ETag", ObjectReadHandlers.Quote(copied.ETag));
-            if (copied.Checksum is { } checksum)
-            {
-                xml.Element("Checksum" + checksum.Algorithm, checksum.Value);
-            }
-
-            xml.End("CopyObjectResult");
-            await context.WriteXmlAsync(xml).ConfigureAwait(false);
-            return;
+                Bucket = context.BucketName,
+                Key = context.ObjectKey,
+                Headers = directive == "REPLACE" ? ObjectHeaderMapping.FromRequest(context.Request) : source.Info.Headers,
+                ExpectedLength = source.Info.Size,
+                ChecksumAfterBody = () => source.Info.Checksum,
+                Condition = WriteConditionFrom(context),
+            }, source.Content, context.Aborted).ConfigureAwait(false);
         }
+
+        var xml = new XmlBuilder()
+            .Start("CopyObjectResult", S3Context.Xmlns)
+            .Element("LastModified", copied.LastModified)
+            .Element("ETag", ObjectReadHandlers.Quote(copied.ETag));
+        if (copied.Checksum is { } checksum)
+        {
+            xml.Element("Checksum" + checksum.Algorithm, checksum.Value);
+        }
+
+        xml.End("CopyObjectResult");
+        await context.WriteXmlAsync(xml).ConfigureAwait(false);
+    }
+
+    /// <summary>The body length the client declared (decoded, for aws-chunked), within <paramref name="max"/>.</summary>
+    internal static long DeclaredLength(S3Context context, long max)
+    {
+        var length = context.Auth.Chunked is not null ? context.Auth.DecodedLength : context.Request.ContentLength;
+        if (length is null)
+        {
+            throw new S3Exception(S3ErrorCode.MissingContentLength);
+        }
+
+        if (length > max)
+        {
+            throw new S3Exception(S3ErrorCode.EntityTooLarge)
+                .With("ProposedSize", length.Value.ToString(CultureInfo.InvariantCulture))
+                .With("MaxSizeAllowed", max.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return length.Value;
     }
 
     /// <summary>Checks an object key against S3's rules before it is used anywhere.</summary>

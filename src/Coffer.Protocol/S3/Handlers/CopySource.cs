@@ -1,0 +1,57 @@
+using Coffer.Protocol.Http;
+using Coffer.Storage;
+using Coffer.Storage.Objects;
+
+namespace Coffer.Protocol.S3.Handlers;
+
+/// <summary>The object named by x-amz-copy-source, its conditions checked, open for reading.</summary>
+internal sealed class CopySource : IAsyncDisposable
+{
+    private const int MaxAttempts = 3;
+
+    private CopySource(ObjectInfo info, ByteRange range, Stream content)
+    {
+        Info = info;
+        Range = range;
+        Content = content;
+    }
+
+    public ObjectInfo Info { get; }
+
+    public ByteRange Range { get; }
+
+    /// <summary>The source bytes of <see cref="Range"/>, and no more.</summary>
+    public Stream Content { get; }
+
+    /// <summary>
+    /// Looks the source up, checks x-amz-copy-source-if-*, and opens <paramref name="rangeOf"/> of it;
+    /// looks again when the source is replaced between the lookup and the open.
+    /// </summary>
+    public static async Task<CopySource> OpenAsync(ObjectStore store, S3Context context, Func<ObjectInfo, ByteRange> rangeOf)
+    {
+        var (bucket, key) = ObjectWriteHandlers.ParseCopySource(context.Header("x-amz-copy-source")!);
+        for (var attempt = 1; ; attempt++)
+        {
+            var source = await store.GetObjectAsync(bucket, key, includeInlineData: true, context.Aborted).ConfigureAwait(false);
+            var (result, condition) = Preconditions.Evaluate(context.Request.Headers, source.ETag, source.LastModified, "x-amz-copy-source-");
+            if (result != PreconditionResult.Proceed)
+            {
+                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "x-amz-copy-source-" + condition);
+            }
+
+            var range = rangeOf(source);
+            var content = await store.OpenContentAsync(source, range.Start, context.Aborted).ConfigureAwait(false);
+            if (content is not null)
+            {
+                return new CopySource(source, range, new LengthLimitedStream(content, range.Length, ownsInner: true));
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw new S3Exception(S3ErrorCode.ServiceUnavailable, "The source object changed while it was being copied; please retry.");
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
+}
