@@ -168,7 +168,19 @@ internal sealed class MultipartHandlers(ObjectStore store)
             throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
-        var info = await store.CompleteUploadAsync(upload, parts, placed => CombineChecksums(upload, algorithm, placed, claimedChecksums), context.Aborted).ConfigureAwait(false);
+        // A client may state the whole object's size and checksum; they must match what the parts make.
+        var expectedSize = ExpectedObjectSize(context.Header("x-amz-mp-object-size"));
+        var claimedWhole = algorithm is null ? null : context.Header(algorithm.Value.HeaderName());
+        var info = await store.CompleteUploadAsync(upload, parts, placed =>
+        {
+            // Checked inside the completing transaction, so a mismatch leaves the upload as it was.
+            if (expectedSize is { } size && size != placed.Sum(p => p.Size))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "The provided 'x-amz-mp-object-size' header value does not match the object size.");
+            }
+
+            return CombineChecksums(upload, algorithm, placed, claimedChecksums, claimedWhole);
+        }, context.Aborted).ConfigureAwait(false);
 
         var host = context.Request.Host.Value;
         var xml = new XmlBuilder()
@@ -352,7 +364,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         await context.WriteXmlAsync(xml).ConfigureAwait(false);
     }
 
-    private static ObjectChecksum? CombineChecksums(UploadInfo upload, ChecksumAlgorithm? algorithm, IReadOnlyList<PartInfo> placed, Dictionary<int, string> claimed)
+    private static ObjectChecksum? CombineChecksums(UploadInfo upload, ChecksumAlgorithm? algorithm, IReadOnlyList<PartInfo> placed, Dictionary<int, string> claimed, string? claimedWhole)
     {
         if (algorithm is null)
         {
@@ -372,9 +384,15 @@ internal sealed class MultipartHandlers(ObjectStore store)
             }
         }
 
-        return upload.ChecksumType == ObjectChecksum.FullObject
+        var checksum = upload.ChecksumType == ObjectChecksum.FullObject
             ? new ObjectChecksum(algorithm.Value.WireName(), ChecksumCombiner.FullObject(algorithm.Value, placed.Select(p => (p.ChecksumValue!, p.Size)).ToList()), ObjectChecksum.FullObject)
             : new ObjectChecksum(algorithm.Value.WireName(), ChecksumCombiner.Composite(algorithm.Value, placed.Select(p => p.ChecksumValue!).ToList()), ObjectChecksum.Composite);
+        if (claimedWhole is not null && claimedWhole.Trim() != checksum.Value)
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm.Value.WireName()} you specified for the whole object did not match the calculated checksum.");
+        }
+
+        return checksum;
     }
 
     private static (ChecksumAlgorithm? Algorithm, string? Type) ChecksumChoice(S3Context context)
@@ -459,6 +477,21 @@ internal sealed class MultipartHandlers(ObjectStore store)
         }
 
         return new ByteRange(first, last - first + 1);
+    }
+
+    private static long? ExpectedObjectSize(string? header)
+    {
+        if (header is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(header.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            throw S3Exception.InvalidArgument("The x-amz-mp-object-size header must be a non-negative integer", "x-amz-mp-object-size", header);
+        }
+
+        return size;
     }
 
     private static int ParseInt(string? value, string name, int fallback)

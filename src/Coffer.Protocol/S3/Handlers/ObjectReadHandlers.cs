@@ -1,5 +1,5 @@
-using System.IO.Pipelines;
 using System.Globalization;
+using System.IO.Pipelines;
 using Coffer.Protocol.Http;
 using Coffer.Storage;
 using Coffer.Storage.Objects;

@@ -113,10 +113,22 @@ public sealed class FileBlobStore : IBlobStore
 
     private sealed class Writer(FileBlobStore store, string id, string tempPath, FileStream stream) : IBlobWriter
     {
-        private bool _committed;
+        private const long WritebackInterval = 8 * 1024 * 1024;
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            stream.WriteAsync(data, cancellationToken);
+        private bool _committed;
+        private long _written;
+        private long _writebackStarted;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            _written += data.Length;
+            if (_written - _writebackStarted >= WritebackInterval)
+            {
+                DirectorySync.StartWriteback(stream.SafeFileHandle, _writebackStarted, _written - _writebackStarted);
+                _writebackStarted = _written;
+            }
+        }
 
         public async Task<string> CommitAsync(CancellationToken cancellationToken)
         {
