@@ -18,23 +18,38 @@ internal static class BenchCommand
               --small-ops small objects with --concurrency clients; prints MiB/s, ops/s and latency
               percentiles. Access and secret key default to AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
               --large-size 0 or --small-ops 0 skips that half.
+          coffer-bench multipart --endpoint URL --access-key K --secret-key S [--region us-east-1] [--bucket NAME]
+                          [--size 4GiB] [--part-size 64MiB] [--parallel 8] [--phase-timeout 600] [--keep] [--json FILE]
+              CreateMultipartUpload, --parallel concurrent UploadPart requests of --part-size, then
+              CompleteMultipartUpload (timed on its own too); then --parallel concurrent ranged GETs of
+              --part-size each over the whole object; then a single PUT of --size for comparison.
           coffer-bench baseline [--listen 127.0.0.1:0]
               A bare Kestrel server answering the same requests with no auth and no storage;
               prints "listening on http://HOST:PORT" and runs until SIGTERM or Ctrl+C.
           coffer-bench report [--result NAME=FILE]... [--missing NAME=REASON]... [--dd-mibs X]
                               [--rss-large NAME=KB]... [--rss NAME=KB]...
-              Merges s3 JSON reports into a markdown table with the ratios Coffer is judged by.
-              Names baseline, coffer and ceph feed the ratios.
+                              [--mp-result NAME=FILE]... [--mp-missing NAME=REASON]... [--mp-dd-mibs X] [--mp-rss NAME=KB]...
+              Merges s3 JSON reports into a markdown table with the ratios Coffer is judged by, and
+              multipart JSON reports (--mp-*) into a second one. Names baseline, coffer and ceph feed the ratios.
         """;
+
+    /// <summary>S3's bounds on a part (the last may be smaller) and on the number of parts.</summary>
+    private const long MinPartSize = 5 * ByteSize.MiB;
+    private const long MaxPartSize = 5 * ByteSize.GiB;
+    private const int MaxParts = 10_000;
 
     private static readonly string[] S3Options =
         ["endpoint", "access-key", "secret-key", "region", "bucket", "large-size", "small-size", "small-ops", "concurrency", "phase-timeout", "max-errors", "json"];
 
     private static readonly string[] S3Flags = ["keep"];
 
+    private static readonly string[] MultipartOptions =
+        ["endpoint", "access-key", "secret-key", "region", "bucket", "size", "part-size", "parallel", "phase-timeout", "json"];
+
     private static readonly string[] BaselineOptions = ["listen"];
 
-    private static readonly string[] ReportOptions = ["result", "missing", "dd-mibs", "rss-large", "rss"];
+    private static readonly string[] ReportOptions =
+        ["result", "missing", "dd-mibs", "rss-large", "rss", "mp-result", "mp-missing", "mp-dd-mibs", "mp-rss"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,6 +65,7 @@ internal static class BenchCommand
             return args[0] switch
             {
                 "s3" => await RunS3Async(CommandLine.Parse(rest, S3Options, S3Flags)),
+                "multipart" => await RunMultipartAsync(CommandLine.Parse(rest, MultipartOptions, S3Flags)),
                 "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
                 "report" => RunReport(CommandLine.Parse(rest, ReportOptions)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
@@ -80,19 +96,12 @@ internal static class BenchCommand
 
     private static async Task<int> RunS3Async(CommandLine commandLine)
     {
-        var endpointText = commandLine.Require("endpoint");
-        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new UsageException($"--endpoint '{endpointText}' is not an http(s) URL");
-        }
-
+        var (endpoint, accessKey, secretKey) = Target(commandLine);
         var options = new S3BenchOptions
         {
             Endpoint = endpoint,
-            AccessKey = commandLine.GetString("access-key") ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")
-                ?? throw new UsageException("--access-key is required (or AWS_ACCESS_KEY_ID)"),
-            SecretKey = commandLine.GetString("secret-key") ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")
-                ?? throw new UsageException("--secret-key is required (or AWS_SECRET_ACCESS_KEY)"),
+            AccessKey = accessKey,
+            SecretKey = secretKey,
             Region = commandLine.GetString("region", "us-east-1"),
             Bucket = commandLine.GetString("bucket", "coffer-bench"),
             LargeSize = commandLine.GetSize("large-size", ByteSize.GiB),
@@ -105,13 +114,7 @@ internal static class BenchCommand
             JsonPath = commandLine.GetString("json"),
         };
 
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-
+        using var cancellation = CancelOnCtrlC();
         var report = await new S3Benchmark(options, TimeProvider.System, Console.Out).RunAsync(cancellation.Token);
         if (options.JsonPath is not null)
         {
@@ -120,6 +123,77 @@ internal static class BenchCommand
         }
 
         return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
+    }
+
+    private static async Task<int> RunMultipartAsync(CommandLine commandLine)
+    {
+        var (endpoint, accessKey, secretKey) = Target(commandLine);
+        var options = new MultipartBenchOptions
+        {
+            Endpoint = endpoint,
+            AccessKey = accessKey,
+            SecretKey = secretKey,
+            Region = commandLine.GetString("region", "us-east-1"),
+            Bucket = commandLine.GetString("bucket", "coffer-bench"),
+            Size = commandLine.GetSize("size", 4 * ByteSize.GiB),
+            PartSize = commandLine.GetSize("part-size", 64 * ByteSize.MiB),
+            Parallel = commandLine.GetInt("parallel", 8, 1, 256),
+            PhaseTimeout = TimeSpan.FromSeconds(commandLine.GetInt("phase-timeout", 600, 1, 86_400)),
+            Keep = commandLine.HasFlag("keep"),
+            JsonPath = commandLine.GetString("json"),
+        };
+
+        // S3's limits, so that a figure measured here is one a real client could get.
+        if (options.Size <= 0)
+        {
+            throw new UsageException("--size must be more than 0");
+        }
+
+        if (options.PartSize is < MinPartSize or > MaxPartSize)
+        {
+            throw new UsageException($"--part-size must be from {ByteSize.Format(MinPartSize)} to {ByteSize.Format(MaxPartSize)}, as S3 allows");
+        }
+
+        if (options.PartCount > MaxParts)
+        {
+            throw new UsageException($"--size / --part-size makes {options.PartCount} parts; S3 allows {MaxParts}");
+        }
+
+        using var cancellation = CancelOnCtrlC();
+        var report = await new MultipartBenchmark(options, TimeProvider.System, Console.Out).RunAsync(cancellation.Token);
+        if (options.JsonPath is not null)
+        {
+            await using var file = File.Create(options.JsonPath);
+            await JsonSerializer.SerializeAsync(file, report, BenchJsonContext.Default.MultipartReport, cancellation.Token);
+        }
+
+        return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
+    }
+
+    private static (Uri Endpoint, string AccessKey, string SecretKey) Target(CommandLine commandLine)
+    {
+        var endpointText = commandLine.Require("endpoint");
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException($"--endpoint '{endpointText}' is not an http(s) URL");
+        }
+
+        var accessKey = commandLine.GetString("access-key") ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")
+            ?? throw new UsageException("--access-key is required (or AWS_ACCESS_KEY_ID)");
+        var secretKey = commandLine.GetString("secret-key") ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")
+            ?? throw new UsageException("--secret-key is required (or AWS_SECRET_ACCESS_KEY)");
+        return (endpoint, accessKey, secretKey);
+    }
+
+    private static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return cancellation;
     }
 
     private static async Task<int> RunBaselineAsync(CommandLine commandLine)

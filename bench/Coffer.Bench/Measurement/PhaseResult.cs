@@ -32,11 +32,14 @@ internal sealed record PhaseResult
     /// <summary>For a single PUT: from the last body byte sent to the server's answer, i.e. its commit (fsync) time.</summary>
     public double? ResponseAfterBodyMs { get; init; }
 
-    public static PhaseResult From(string name, LatencySamples samples, long bytesPerOperation, TimeSpan elapsed, int errors, string? firstError)
+    public static PhaseResult From(string name, LatencySamples samples, long bytesPerOperation, TimeSpan elapsed, int errors, string? firstError) =>
+        FromTotal(name, samples, samples.Count * bytesPerOperation, elapsed, errors, firstError);
+
+    /// <summary>For phases whose operations move different amounts, or whose bytes count only as a whole (a multipart upload).</summary>
+    public static PhaseResult FromTotal(string name, LatencySamples samples, long bytes, TimeSpan elapsed, int errors, string? firstError)
     {
         var latency = samples.Summarize();
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-        var bytes = samples.Count * bytesPerOperation;
         return new PhaseResult
         {
             Name = name,

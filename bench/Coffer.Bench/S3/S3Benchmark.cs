@@ -17,16 +17,16 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
     private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ReadOnlyMemory<byte> _pattern = PatternBuffer.Create();
+    private readonly PhaseRunner _runner = new(options.PhaseTimeout, time, output);
 
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
         using var client = new S3BenchClient(options.Endpoint, options.AccessKey, options.SecretKey, options.Region, options.Concurrency, time);
         var bucket = options.Bucket;
         var prefix = $"bench-{time.GetUtcNow():yyyyMMddHHmmss}-{Random.Shared.Next(0x10000):x4}/";
-        var phases = new List<PhaseResult>();
 
         var createdBucket = false;
-        using (var setup = Deadline(cancellationToken, SetupTimeout))
+        using (var setup = _runner.Deadline(cancellationToken, SetupTimeout))
         {
             if (!await client.BucketExistsAsync(bucket, setup.Token))
             {
@@ -46,19 +46,19 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         if (options.LargeSize > 0)
         {
             var largeKey = prefix + "large";
-            var put = await RunSingleAsync("large-put", options.LargeSize, async ct => await client.PutObjectAsync(bucket, largeKey, _pattern, options.LargeSize, ct), cancellationToken);
-            Report(phases, put);
+            var put = await _runner.RunSingleAsync("large-put", options.LargeSize, async ct => await client.PutObjectAsync(bucket, largeKey, _pattern, options.LargeSize, ct), cancellationToken);
+            _runner.Report(put);
             if (put.Operations == 1)
             {
                 var scratch = new byte[ScratchLength];
-                Report(phases, await RunSingleAsync("large-get", options.LargeSize, async ct =>
+                _runner.Report(await _runner.RunSingleAsync("large-get", options.LargeSize, async ct =>
                 {
                     await client.GetObjectAsync(bucket, largeKey, options.LargeSize, scratch, ct);
                     return null;
                 }, cancellationToken));
                 if (!options.Keep)
                 {
-                    await CleanUpAsync(ct => client.DeleteObjectAsync(bucket, largeKey, ct), cancellationToken);
+                    await _runner.CleanUpAsync(ct => client.DeleteObjectAsync(bucket, largeKey, ct), cancellationToken);
                 }
             }
         }
@@ -70,17 +70,17 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
             string Key(int index) => prefix + "small/" + index.ToString("D8", CultureInfo.InvariantCulture);
 
             var put = await RunConcurrentAsync("small-put", size, (i, _, ct) => client.PutObjectAsync(bucket, Key(i), _pattern, size, ct), cancellationToken);
-            Report(phases, put);
-            Report(phases, await RunConcurrentAsync("small-get", size, (i, scratch, ct) => client.GetObjectAsync(bucket, Key(i), size, scratch, ct), cancellationToken));
+            _runner.Report(put);
+            _runner.Report(await RunConcurrentAsync("small-get", size, (i, scratch, ct) => client.GetObjectAsync(bucket, Key(i), size, scratch, ct), cancellationToken));
             if (!options.Keep)
             {
-                Report(phases, await RunConcurrentAsync("small-delete", 0, (i, _, ct) => client.DeleteObjectAsync(bucket, Key(i), ct), cancellationToken));
+                _runner.Report(await RunConcurrentAsync("small-delete", 0, (i, _, ct) => client.DeleteObjectAsync(bucket, Key(i), ct), cancellationToken));
             }
         }
 
         if (createdBucket && !options.Keep)
         {
-            await CleanUpAsync(ct => client.DeleteBucketAsync(bucket, ct), cancellationToken);
+            await _runner.CleanUpAsync(ct => client.DeleteBucketAsync(bucket, ct), cancellationToken);
         }
 
         return new BenchReport
@@ -92,31 +92,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
             SmallOperations = options.SmallOperations,
             Concurrency = options.Concurrency,
             StartedAt = time.GetUtcNow(),
-            Phases = phases,
-        };
-    }
-
-    /// <param name="operation">Returns the server's time to answer after the body, when that means something.</param>
-    private async Task<PhaseResult> RunSingleAsync(string name, long bytes, Func<CancellationToken, Task<TimeSpan?>> operation, CancellationToken cancellationToken)
-    {
-        var samples = new LatencySamples(1);
-        string? error = null;
-        TimeSpan? afterBody = null;
-        using var deadline = Deadline(cancellationToken);
-        var start = time.GetTimestamp();
-        try
-        {
-            afterBody = await operation(deadline.Token);
-            samples.Add(time.GetElapsedTime(start));
-        }
-        catch (Exception e) when (e is BenchException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            error = e is OperationCanceledException ? $"timed out after {options.PhaseTimeout.TotalSeconds:0}s" : e.Message;
-        }
-
-        return PhaseResult.From(name, samples, bytes, time.GetElapsedTime(start), error is null ? 0 : 1, error) with
-        {
-            ResponseAfterBodyMs = afterBody?.TotalMilliseconds,
+            Phases = _runner.Phases,
         };
     }
 
@@ -131,7 +107,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
         var next = -1;
         var errors = 0;
         string? firstError = null;
-        using var deadline = Deadline(cancellationToken);
+        using var deadline = _runner.Deadline(cancellationToken);
 
         async Task WorkAsync()
         {
@@ -154,7 +130,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
                 {
                     return;
                 }
-                catch (Exception e) when (e is BenchException or HttpRequestException or IOException)
+                catch (Exception e) when (PhaseRunner.IsRequestFailure(e))
                 {
                     Interlocked.Increment(ref errors);
                     Interlocked.CompareExchange(ref firstError, e.Message, null);
@@ -183,7 +159,7 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
     /// <summary>Opens the client's connections before the small phases, so that they time requests, not TCP handshakes.</summary>
     private async Task WarmConnectionsAsync(S3BenchClient client, string bucket, string prefix, CancellationToken cancellationToken)
     {
-        using var deadline = Deadline(cancellationToken, SetupTimeout);
+        using var deadline = _runner.Deadline(cancellationToken, SetupTimeout);
         var key = prefix + "warm-connections";
         await client.PutObjectAsync(bucket, key, _pattern, options.SmallSize, deadline.Token);
         var readers = new Task[options.Concurrency];
@@ -194,40 +170,5 @@ internal sealed class S3Benchmark(S3BenchOptions options, TimeProvider time, Tex
 
         await Task.WhenAll(readers);
         await client.DeleteObjectAsync(bucket, key, deadline.Token);
-    }
-
-    private CancellationTokenSource Deadline(CancellationToken cancellationToken, TimeSpan? limit = null)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(limit is { } l && l < options.PhaseTimeout ? l : options.PhaseTimeout);
-        return source;
-    }
-
-    private void Report(List<PhaseResult> phases, PhaseResult phase)
-    {
-        phases.Add(phase);
-        ResultTable.WriteRow(output, phase);
-        if (phase.FirstError is not null)
-        {
-            output.WriteLine($"  {phase.Name}: {phase.Errors} failed; first: {phase.FirstError}");
-        }
-
-        if (phase.ResponseAfterBodyMs is { } afterBody)
-        {
-            output.WriteLine($"  {phase.Name}: body sent in {(phase.Seconds * 1000) - afterBody:0} ms, answer {afterBody:0} ms after the last byte (server commit)");
-        }
-    }
-
-    private async Task CleanUpAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken)
-    {
-        using var deadline = Deadline(cancellationToken);
-        try
-        {
-            await step(deadline.Token);
-        }
-        catch (Exception e) when (e is BenchException or HttpRequestException or IOException or OperationCanceledException)
-        {
-            output.WriteLine($"  clean-up: {e.Message}");
-        }
     }
 }
