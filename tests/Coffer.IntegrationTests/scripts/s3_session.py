@@ -42,6 +42,7 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 import boto3  # noqa: E402
 import botocore  # noqa: E402
+import botocore.handlers  # noqa: E402
 import botocore.httpchecksum  # noqa: E402
 from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -430,6 +431,16 @@ def section_objects(s):
         listed.update(item["Key"] for item in page.get("Contents", []))
     eq(sorted(listed), sorted(objects), "list_objects_v2 after the puts: keys")
     ok("list_objects_v2 returns every key exactly (encoding-type=url decoded)")
+
+    # botocore always asks for encoding-type=url; without it the keys come XML-escaped.
+    raw = make_client()
+    for operation in ("ListObjects", "ListObjectsV2"):
+        raw.meta.events.unregister(f"before-parameter-build.s3.{operation}", botocore.handlers.set_list_objects_encoding_type_url)
+    for operation in ("list_objects", "list_objects_v2"):
+        r = getattr(raw, operation)(Bucket=s.bucket)
+        check("EncodingType" not in r, f"{operation} without encoding-type: the request still asked for url encoding")
+        eq(sorted(item["Key"] for item in r.get("Contents", [])), sorted(objects), f"{operation} without encoding-type: keys")
+    ok("list_objects and list_objects_v2 without encoding-type return every key exactly (XML-escaped)")
 
     r = s.s3.list_objects(Bucket=s.bucket, Prefix="ünïcødé/")
     eq([item["Key"] for item in r.get("Contents", [])], ["ünïcødé/日本語/emoji-🙂.txt"], "list_objects with a unicode prefix")
@@ -838,6 +849,7 @@ def section_auth_errors(s):
     expect_error("anonymous get_object", anonymous.get_object, "AccessDenied", 403, Bucket=s.bucket, Key="private.txt")
     expect_error("anonymous list_objects_v2", anonymous.list_objects_v2, "AccessDenied", 403, Bucket=s.bucket)
     expect_error("anonymous put_object", anonymous.put_object, "AccessDenied", 403, Bucket=s.bucket, Key="anonymous.txt", Body=b"x")
+    expect_error("anonymous list_buckets", anonymous.list_buckets, "AccessDenied", 403)
     expect_error("get_object of the refused puts", s.s3.get_object, "NoSuchKey", 404, Bucket=s.bucket, Key="intruder.txt")
 
 

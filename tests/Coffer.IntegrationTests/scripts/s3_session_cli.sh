@@ -18,11 +18,13 @@ BUCKET_CREATED=0
 STEP="start"
 
 # The session must not depend on whatever ~/.aws holds on this machine.
+# signature_version: cli v1's `aws s3 presign` makes SigV2 URLs unless told otherwise.
 cat > "$WORK/config" <<EOF
 [default]
 region = us-east-1
 s3 =
     addressing_style = path
+    signature_version = s3v4
 EOF
 export AWS_CONFIG_FILE="$WORK/config"
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null
@@ -108,6 +110,13 @@ run s3 cp "$WORK/src/b/d/e.bin" "s3://$BUCKET/single/e.bin" > /dev/null
 run s3 cp "s3://$BUCKET/single/e.bin" "$WORK/out/e.bin" > /dev/null
 cmp "$WORK/src/b/d/e.bin" "$WORK/out/e.bin" || fail "aws s3 cp round trip: downloaded file differs"
 ok "300 KB file round-trips"
+head -c 20000000 /dev/urandom > "$WORK/big.bin"
+run s3 cp "$WORK/big.bin" "s3://$BUCKET/single/big.bin" > /dev/null
+etag=$(run s3api head-object --bucket "$BUCKET" --key single/big.bin --query ETag --output text)
+[[ "$etag" =~ ^\"[0-9a-f]{32}-3\"$ ]] || fail "aws s3 cp of 20 MB (8 MiB parts): expected a 3-part multipart ETag, got $etag"
+run s3 cp "s3://$BUCKET/single/big.bin" "$WORK/out/big.bin" > /dev/null
+cmp "$WORK/big.bin" "$WORK/out/big.bin" || fail "aws s3 cp round trip of 20 MB: downloaded file differs"
+ok "20 MB multipart upload ($etag) and download"
 printf 'from stdin\n' | run s3 cp - "s3://$BUCKET/single/stdin.txt" > /dev/null
 expect_eq "$(run s3 cp "s3://$BUCKET/single/stdin.txt" -)" "from stdin" "aws s3 cp - (stdin) then to stdout"
 ok "stdin upload and stdout download"
@@ -118,6 +127,13 @@ grep -q "PRE single/" <<< "$listing" || fail "aws s3 ls s3://$BUCKET/: no 'PRE s
 listing=$(run s3 ls "s3://$BUCKET/single/")
 grep -q " 300000 e.bin\$" <<< "$listing" || fail "aws s3 ls s3://$BUCKET/single/: no 300000-byte e.bin in: $listing"
 ok "prefixes and sizes listed"
+
+step "aws s3 presign"
+url=$(run s3 presign "s3://$BUCKET/single/stdin.txt" --expires-in 300)
+status=$(curl -sS -o "$WORK/out/presigned" -w '%{http_code}' "$url")
+expect_eq "$status" "200" "curl of an aws s3 presign URL: HTTP status"
+expect_eq "$(cat "$WORK/out/presigned")" "from stdin" "curl of an aws s3 presign URL: body"
+ok "pre-signed URL fetched with curl"
 
 step "aws s3 rm"
 run s3 rm "s3://$BUCKET/single/e.bin" > /dev/null
