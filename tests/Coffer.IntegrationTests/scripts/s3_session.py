@@ -121,6 +121,9 @@ def expect_error(what, call, codes, status, **kwargs):
                 f"{what}: expected HTTP {status} {'/'.join(codes)}, "
                 f"got HTTP {got_status} {got_code} ({got_message})"
             )
+        elif not got_message:
+            # The aws cli fails with "argument of type 'NoneType' is not iterable" on these.
+            fail(f"{what}: HTTP {got_status} {got_code} has no <Message>")
         else:
             ok(f"{what} -> {status} {got_code}")
         return error

@@ -4,7 +4,9 @@
 #   s3_session_cli.sh AWS_BINARY      e.g. `aws` (cli v1 on PATH) or /usr/bin/aws (Debian's cli v2)
 #
 # Environment: COFFER_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
-# Every call passes --endpoint-url. Exits non-zero at the first failed check and says which.
+# Every call passes --endpoint-url. Exits non-zero at the first failed check and says which;
+# with S3_SESSION_KEEP_GOING=checks a failed check is reported and the session goes on (for
+# surveying a server; a failed aws call still ends it).
 set -euo pipefail
 
 AWS_BIN="${1:?usage: s3_session_cli.sh AWS_BINARY}"
@@ -36,10 +38,17 @@ export LC_ALL=C.UTF-8
 cli() { "$AWS_BIN" --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 
 step() { STEP="$*"; printf '== %s\n' "$*"; }
-ok() { printf '  ok  %s\n' "$*"; }
+LAST_FAILED=0
+ok() {
+  if [[ "$LAST_FAILED" == 1 ]]; then printf '  --  %s\n' "$*"; else printf '  ok  %s\n' "$*"; fi
+  LAST_FAILED=0
+}
+FAILED=0
 fail() {
   printf 'FAIL [%s] %s\n' "$STEP" "$*"
-  exit 1
+  FAILED=1
+  LAST_FAILED=1
+  [[ "${S3_SESSION_KEEP_GOING:-}" == checks ]] || exit 1
 }
 on_error() {
   local status=$? line=$1 command=$2
@@ -238,4 +247,8 @@ run s3 rb "s3://$BUCKET" --force > /dev/null
 BUCKET_CREATED=0
 expect_error "404" "head-bucket after rb" -- s3api head-bucket --bucket "$BUCKET"
 
+if [[ "$FAILED" == 1 ]]; then
+  printf 's3_session_cli.sh: some checks FAILED\n'
+  exit 1
+fi
 printf 's3_session_cli.sh: all checks passed\n'
