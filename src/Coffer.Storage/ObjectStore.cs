@@ -304,19 +304,24 @@ public sealed class ObjectStore
     /// <summary>
     /// Reads a body to its end: MD5 and length checked, bytes in a temporary blob (or kept in
     /// memory when small enough to live inline). Any failure discards what was written.
+    /// MD5 is the slowest step and cannot be split, so each block is hashed on another core
+    /// while the next block is received and this one is written.
     /// </summary>
     private async Task<WrittenBody> WriteBodyAsync(Stream body, long? expectedLength, long maxLength, byte[]? expectedMd5, bool allowInline, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockSize), ArrayPool<byte>.Shared.Rent(BlockSize)];
         IBlobWriter? writer = null;
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var hashing = Task.CompletedTask;
         try
         {
-            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             long total = 0;
             byte[]? inline = null;
-            while (true)
+            for (var turn = 0; ; turn ^= 1)
             {
+                var buffer = buffers[turn];
                 var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                await hashing.ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -328,13 +333,16 @@ public sealed class ObjectStore
                     throw new StorageException(StorageError.EntityTooLarge);
                 }
 
-                md5.AppendData(buffer, 0, read);
                 if (allowInline && writer is null && total == read && read < BlockSize && read <= InlineLimit)
                 {
+                    md5.AppendData(buffer, 0, read);
                     inline = buffer.AsSpan(0, read).ToArray();
                     continue;
                 }
 
+                hashing = read < 64 * 1024
+                    ? HashInline(md5, buffer, read)
+                    : Task.Run(() => md5.AppendData(buffer, 0, read), CancellationToken.None);
                 writer ??= _blobs.CreateWriter(expectedLength);
                 if (inline is not null)
                 {
@@ -367,12 +375,21 @@ public sealed class ObjectStore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The hashing task reads a buffer; it must finish before the buffer goes back to the pool.
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static Task HashInline(IncrementalHash md5, byte[] buffer, int count)
+    {
+        md5.AppendData(buffer, 0, count);
+        return Task.CompletedTask;
     }
 
     private sealed class WrittenBody(long size, byte[] md5, IBlobWriter? writer, byte[] inline) : IAsyncDisposable

@@ -18,17 +18,23 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
     private readonly ConcurrentDictionary<(string, string, string, string), byte[]> _signingKeys = new();
 
-    public async Task<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
+    /// <param name="v2Resource">The path SigV2 signs: "/bucket" + path for virtual-hosted requests, the path as sent otherwise.</param>
+    public async Task<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, string rawPath, string v2Resource, QueryParameters query, CancellationToken cancellationToken)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length > 0)
         {
-            if (!authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+            if (authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
             {
-                throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+                return await FromHeaderAsync(request, rawPath, query, authorization, cancellationToken).ConfigureAwait(false);
             }
 
-            return await FromHeaderAsync(request, rawPath, query, authorization, cancellationToken).ConfigureAwait(false);
+            if (authorization.StartsWith("AWS ", StringComparison.Ordinal))
+            {
+                return await FromV2HeaderAsync(request, v2Resource, query, authorization, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         }
 
         if (query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Signature"))
@@ -38,10 +44,91 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         if (query.Has("AWSAccessKeyId") || query.Has("Signature"))
         {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+            return await FromV2QueryAsync(request, v2Resource, query, cancellationToken).ConfigureAwait(false);
         }
 
         return new AuthenticatedRequest { Body = request.Body };
+    }
+
+    private async Task<AuthenticatedRequest> FromV2HeaderAsync(HttpRequest request, string resource, QueryParameters query, string authorization, CancellationToken cancellationToken)
+    {
+        var credentials = authorization[4..];
+        var colon = credentials.LastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
+        }
+
+        var amzDate = request.Headers["x-amz-date"].ToString();
+        var dateHeader = request.Headers.Date.ToString();
+        var dateText = amzDate.Length > 0 ? amzDate : dateHeader;
+        if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var requestTime))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+        }
+
+        var now = time.GetUtcNow();
+        if ((requestTime - now).Duration() > options.MaxClockSkew)
+        {
+            throw new S3Exception(S3ErrorCode.RequestTimeTooSkewed);
+        }
+
+        // With x-amz-date signed among the amz headers, the Date line is left empty.
+        var dateLine = amzDate.Length > 0 ? string.Empty : dateHeader;
+        var credential = await FindCredentialAsync(credentials[..colon], cancellationToken).ConfigureAwait(false);
+        VerifyV2(request, credential, dateLine, resource, query, credentials[(colon + 1)..]);
+        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body };
+    }
+
+    private async Task<AuthenticatedRequest> FromV2QueryAsync(HttpRequest request, string resource, QueryParameters query, CancellationToken cancellationToken)
+    {
+        var accessKeyId = query.Get("AWSAccessKeyId");
+        var signature = query.Get("Signature");
+        var expires = query.Get("Expires");
+        if (accessKeyId is null || signature is null || expires is null)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
+        }
+
+        if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Invalid date (should be seconds since epoch): " + expires);
+        }
+
+        var now = time.GetUtcNow();
+        if (now.ToUnixTimeSeconds() > expiresAt)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
+                .With("Expires", DateTimeOffset.FromUnixTimeSeconds(expiresAt).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                .With("ServerTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        }
+
+        var credential = await FindCredentialAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        VerifyV2(request, credential, expires, resource, query, signature);
+        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Presigned = true };
+    }
+
+    private static void VerifyV2(HttpRequest request, Credential credential, string dateLine, string resource, QueryParameters query, string provided)
+    {
+        var amzHeaders = request.Headers
+            .Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), v ?? string.Empty)));
+        var stringToSign = SigV2.StringToSign(
+            request.Method,
+            request.Headers["Content-MD5"].ToString(),
+            request.Headers.ContentType.ToString(),
+            dateLine,
+            amzHeaders,
+            resource,
+            query);
+        var expected = SigV2.Signature(credential.Secret, stringToSign);
+        if (!SigV4.SignaturesEqual(expected, provided))
+        {
+            throw new S3Exception(S3ErrorCode.SignatureDoesNotMatch)
+                .With("AWSAccessKeyId", credential.AccessKeyId)
+                .With("StringToSign", stringToSign)
+                .With("SignatureProvided", provided);
+        }
     }
 
     private async Task<AuthenticatedRequest> FromHeaderAsync(HttpRequest request, string rawPath, QueryParameters query, string authorization, CancellationToken cancellationToken)

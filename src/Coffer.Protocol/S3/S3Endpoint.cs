@@ -73,7 +73,10 @@ public sealed partial class S3Endpoint
             }
 
             var operation = S3Route.Classify(http.Request.Method, bucket, key, query, http.Request.Headers.ContainsKey("x-amz-copy-source"));
-            auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, query, http.RequestAborted).ConfigureAwait(false);
+            var v2Resource = bucket is not null && S3Route.BucketFromHost(_authenticator.ClientHost(http.Request), _options.VirtualHostSuffixes) is not null
+                ? "/" + bucket + rawPath
+                : rawPath;
+            auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, v2Resource, query, http.RequestAborted).ConfigureAwait(false);
 
             // Deny by default: until policies exist, only the account's own credentials may act.
             if (auth.Principal is null)

@@ -48,7 +48,8 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         return (path[1..slash], objectKey.Length == 0 ? null : objectKey);
     }
 
-    private static string? BucketFromHost(string? host, IReadOnlyList<string> hostSuffixes)
+    /// <summary>The bucket a virtual-hosted-style Host names, or null for path style.</summary>
+    public static string? BucketFromHost(string? host, IReadOnlyList<string> hostSuffixes)
     {
         if (string.IsNullOrEmpty(host))
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 using Coffer.Storage.Sqlite;
 using static Coffer.Storage.Tests.TestObjects;
@@ -60,6 +61,19 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
 
         Assert.Equal(StorageError.BucketNotEmpty, error.Error);
         Assert.NotNull(await _store.GetBucketAsync("b", default));
+    }
+
+    [Fact]
+    public async Task DeleteBucket_WithAnUploadInProgress_IsBucketNotEmpty()
+    {
+        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateUploadAsync(
+            new UploadInfo { UploadId = "u1", Bucket = "b", Key = "k", Initiated = Time, Headers = new ObjectHeaders() },
+            default);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteBucketAsync("b", default));
+
+        Assert.Equal(StorageError.BucketNotEmpty, error.Error);
     }
 
     [Fact]
@@ -188,6 +202,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
 
         Assert.Equal("e1", first.Previous?.ETag);
         Assert.Null(second.Previous);
+        Assert.Empty(second.ReleasedBlobs);
         Assert.Null(await _store.GetObjectAsync("b", "k", includeInlineData: false, default));
     }
 
