@@ -807,6 +807,15 @@ def section_presigned(s):
         check(status == 200 and "content-type: application/x-presigned" in head, f"pre-signed GET with response-content-type: HTTP {status}, headers {head!r}")
         ok("pre-signed GET with response-content-type")
 
+        # A client left at botocore's defaults, as most applications are.
+        default_client = boto3.session.Session().client("s3", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+        default_url = default_client.generate_presigned_url("get_object", Params={"Bucket": s.bucket, "Key": key}, ExpiresIn=300)
+        status = curl_status(default_url, output=out)
+        with open(out, "rb") as f:
+            body = f.read()
+        check(status == 200 and body == data, f"pre-signed GET from a default-config client {default_url}: HTTP {status}, body {_short(body)}")
+        ok("pre-signed GET from a client with default config (" + ("SigV2" if "AWSAccessKeyId=" in default_url else "SigV4") + ")")
+
         tampered = url[:-1] + ("0" if url[-1] != "0" else "1")
         status = curl_status(tampered, output=out)
         with open(out, "rb") as f:
