@@ -29,6 +29,10 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
             ? "install boto3 into the python3 first on PATH (pip install boto3)"
             : "apt-get install python3-boto3"));
         RequireExecutable("curl", "apt-get install curl");
+        if (python == "python3")
+        {
+            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
+        }
 
         await RunSessionAsync(executable, executable, [ScriptPath("s3_session.py")]);
     }
@@ -41,6 +45,10 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
             ? "put aws cli v1 first on PATH (this machine's image has it under pyenv: pip install awscli)"
             : "apt-get install awscli");
         var bash = RequireExecutable("bash", "apt-get install bash");
+        if (aws == "aws")
+        {
+            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 (pip install awscli) first on PATH");
+        }
 
         await RunSessionAsync(executable, bash, [ScriptPath("s3_session_cli.sh"), executable]);
     }
@@ -169,6 +177,13 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
             .FirstOrDefault(File.Exists);
         Assert.True(path is not null, $"{name} is not on PATH: {install}");
         return path;
+    }
+
+    private static void RequireOtherThan(string executable, string debian, string failure)
+    {
+        static string Resolve(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+
+        Assert.False(File.Exists(debian) && Resolve(executable) == Resolve(debian), $"{executable} is {debian}: {failure}");
     }
 
     private static string ScriptPath(string name)

@@ -35,6 +35,7 @@ import threading
 import time
 import traceback
 import zlib
+from email.utils import parsedate_to_datetime
 
 # The session must not depend on whatever ~/.aws holds on this machine.
 os.environ["AWS_CONFIG_FILE"] = os.devnull
@@ -178,7 +179,7 @@ def last_exchange():
 # --------------------------------------------------------------------------- clients
 
 
-def make_client(access_key=None, secret_key=None, unsigned=False, pool=10):
+def make_client(access_key=None, secret_key=None, unsigned=False, pool=10, read_timeout=120):
     config = Config(
         region_name=REGION,
         signature_version=UNSIGNED if unsigned else "s3v4",
@@ -186,7 +187,7 @@ def make_client(access_key=None, secret_key=None, unsigned=False, pool=10):
         retries={"mode": "standard", "total_max_attempts": 1},
         max_pool_connections=pool,
         connect_timeout=10,
-        read_timeout=120,
+        read_timeout=read_timeout,
     )
     client = boto3.session.Session().client(
         "s3",
@@ -490,7 +491,6 @@ def section_metadata(s):
         expires_header = header(r, "Expires")
         check(expires_header is not None, f"{name}: no Expires header")
         try:
-            from email.utils import parsedate_to_datetime
             got_expires = parsedate_to_datetime(expires_header)
         except (TypeError, ValueError):
             fail(f"{name}: Expires header {expires_header!r} is not an HTTP date")
@@ -586,7 +586,6 @@ def section_response_overrides(s):
     eq(r.get("ContentLanguage"), "fr", "response-content-language")
     eq(r.get("CacheControl"), "no-store", "response-cache-control")
     eq(r.get("ContentEncoding"), "identity", "response-content-encoding")
-    from email.utils import parsedate_to_datetime
     eq(parsedate_to_datetime(header(r, "Expires")), expires, "response-expires")
     ok("response-* query parameters override the stored headers")
     r, _ = read_all(s.s3, Bucket=s.bucket, Key="override.txt")
@@ -969,6 +968,29 @@ def section_listing(s):
     ok(f"deleted 10000 keys with delete_objects and the bucket ({time.monotonic() - started:.1f} s)")
 
 
+def section_expect_continue(s):
+    """Uploads from files carry Expect: 100-continue, empty files too. botocore (1.29 and 1.43
+    alike) keeps the status line of a direct answer to such a request on the pooled connection
+    and misreads the next response on it after a real 100 Continue (boto/botocore#3755): the
+    next upload stalls until the read timeout. `aws s3 sync` of a tree with an empty file hits it."""
+    client = make_client(pool=1, read_timeout=10)
+    for i, body in enumerate((b"", b"after an empty upload\n", b"", b"and again\n")):
+        started = time.monotonic()
+        try:
+            client.put_object(Bucket=s.bucket, Key=f"expect/{i}", Body=io.BytesIO(body))
+        except botocore.exceptions.ReadTimeoutError:
+            fail(
+                f"put_object of {len(body)} bytes from a file object after an empty one on the same connection: "
+                f"read timeout after {time.monotonic() - started:.0f} s. The server answered the empty upload's "
+                "Expect: 100-continue without a 100 Continue; botocore then misparses the next response on that "
+                "connection (boto/botocore#3755). Send 100 Continue, or Connection: close, for such requests."
+            )
+            return
+        _, got = read_all(s.s3, Bucket=s.bucket, Key=f"expect/{i}")
+        eq(got, body, f"get_object expect/{i}")
+    ok("file-object uploads (Expect: 100-continue), empty and not, alternate on one connection")
+
+
 def section_delete_buckets(s):
     s.s3.put_object(Bucket=s.bucket, Key="keeps-it-busy", Body=b"x")
     expect_error("delete_bucket of a non-empty bucket", s.s3.delete_bucket, "BucketNotEmpty", 409, Bucket=s.bucket)
@@ -998,6 +1020,7 @@ SECTIONS = [
     ("auth-errors", section_auth_errors),
     ("missing", section_missing),
     ("listing-10k", section_listing),
+    ("expect-continue", section_expect_continue),
     ("delete-buckets", section_delete_buckets),
 ]
 

@@ -7,7 +7,7 @@
 # Every call passes --endpoint-url. Exits non-zero at the first failed check and says which;
 # with S3_SESSION_KEEP_GOING=checks a failed check is reported and the session goes on (for
 # surveying a server; a failed aws call still ends it).
-set -euo pipefail
+set -Eeuo pipefail
 
 AWS_BIN="${1:?usage: s3_session_cli.sh AWS_BINARY}"
 : "${COFFER_ENDPOINT:?set COFFER_ENDPOINT}"
@@ -35,7 +35,7 @@ export LC_ALL=C.UTF-8
 
 cli() { "$AWS_BIN" --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 
-step() { STEP="$*"; printf '== %s\n' "$*"; }
+step() { STEP="$*"; printf '== %s (at %ss)\n' "$*" "$SECONDS"; }
 LAST_FAILED=0
 ok() {
   if [[ "$LAST_FAILED" == 1 ]]; then printf '  --  %s\n' "$*"; else printf '  ok  %s\n' "$*"; fi
@@ -43,17 +43,23 @@ ok() {
 }
 FAILED=0
 fail() {
-  printf 'FAIL [%s] %s\n' "$STEP" "$*"
+  printf 'FAIL [%s] %s\n' "$STEP" "$*" >&3
   FAILED=1
   LAST_FAILED=1
   [[ "${S3_SESSION_KEEP_GOING:-}" == checks ]] || exit 1
 }
+# errtrace (-E) runs this inside functions and $(...) too, where stdout may be redirected or
+# captured: it writes to fd 3 (the script's stdout) and reports only the innermost failure.
+exec 3>&1
 on_error() {
   local status=$? line=$1 command=$2
-  printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$line" "$command" "$status"
-  if [[ -s "$WORK/stderr" ]]; then
-    printf '  stderr of the last aws call:\n'
-    sed 's/^/    /' "$WORK/stderr"
+  if [[ ! -e "$WORK/reported" ]]; then
+    : > "$WORK/reported"
+    printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$line" "$command" "$status" >&3
+    if [[ -s "$WORK/stderr" ]]; then
+      printf '  stderr of the last aws call:\n' >&3
+      sed 's/^/    /' "$WORK/stderr" >&3
+    fi
   fi
   exit 1
 }
@@ -148,6 +154,24 @@ run s3 rm "s3://$BUCKET/single/e.bin" > /dev/null
 listing=$(run s3 ls "s3://$BUCKET/single/")
 if grep -q "e.bin" <<< "$listing"; then fail "aws s3 rm: e.bin still listed: $listing"; fi
 ok "removed"
+
+step "aws s3 cp --recursive, one request at a time, an empty file first"
+# Uploads from files carry Expect: 100-continue, empty ones too; on one connection the upload
+# after an empty one stalls if the server answered it without 100 Continue (boto/botocore#3755).
+mkdir -p "$WORK/serial"
+: > "$WORK/serial/0-empty"
+printf 'after the empty file\n' > "$WORK/serial/1-data"
+: > "$WORK/serial/2-empty"
+printf 'and again\n' > "$WORK/serial/3-data"
+sed 's/^s3 =$/s3 =\n    max_concurrent_requests = 1/' "$AWS_CONFIG_FILE" > "$WORK/config-serial"
+started=$SECONDS
+if ! AWS_CONFIG_FILE="$WORK/config-serial" run s3 cp "$WORK/serial" "s3://$BUCKET/serial/" --recursive --cli-read-timeout 10 > /dev/null; then
+  fail "uploads after an empty one on the same connection failed (a read timeout means the server answered the empty upload's Expect: 100-continue without 100 Continue or Connection: close): $(cat "$WORK/stderr")"
+  exit 1
+fi
+run s3 cp "s3://$BUCKET/serial/" "$WORK/serial-down" --recursive > /dev/null
+diff -r "$WORK/serial" "$WORK/serial-down" || fail "diff -r after cp --recursive of empty and non-empty files"
+ok "4 files, sequential on one connection, in $((SECONDS - started)) s"
 
 # --------------------------------------------------------------------------- s3 sync
 step "aws s3 sync up and down"
