@@ -4,8 +4,10 @@
 #   s3_session_cli.sh AWS_BINARY      e.g. `aws` (cli v1 on PATH) or /usr/bin/aws (Debian's cli v2)
 #
 # Environment: COFFER_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
-# Every call passes --endpoint-url. Exits non-zero at the first failed check and says which.
-set -euo pipefail
+# Every call passes --endpoint-url. Exits non-zero at the first failed check and says which;
+# with S3_SESSION_KEEP_GOING=checks a failed check is reported and the session goes on (for
+# surveying a server; a failed aws call still ends it).
+set -Eeuo pipefail
 
 AWS_BIN="${1:?usage: s3_session_cli.sh AWS_BINARY}"
 : "${COFFER_ENDPOINT:?set COFFER_ENDPOINT}"
@@ -33,18 +35,31 @@ export LC_ALL=C.UTF-8
 
 cli() { "$AWS_BIN" --endpoint-url "$COFFER_ENDPOINT" "$@"; }
 
-step() { STEP="$*"; printf '== %s\n' "$*"; }
-ok() { printf '  ok  %s\n' "$*"; }
-fail() {
-  printf 'FAIL [%s] %s\n' "$STEP" "$*"
-  exit 1
+step() { STEP="$*"; printf '== %s (at %ss)\n' "$*" "$SECONDS"; }
+LAST_FAILED=0
+ok() {
+  if [[ "$LAST_FAILED" == 1 ]]; then printf '  --  %s\n' "$*"; else printf '  ok  %s\n' "$*"; fi
+  LAST_FAILED=0
 }
+FAILED=0
+fail() {
+  printf 'FAIL [%s] %s\n' "$STEP" "$*" >&3
+  FAILED=1
+  LAST_FAILED=1
+  [[ "${S3_SESSION_KEEP_GOING:-}" == checks ]] || exit 1
+}
+# errtrace (-E) runs this inside functions and $(...) too, where stdout may be redirected or
+# captured: it writes to fd 3 (the script's stdout) and reports only the innermost failure.
+exec 3>&1
 on_error() {
   local status=$? line=$1 command=$2
-  printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$line" "$command" "$status"
-  if [[ -s "$WORK/stderr" ]]; then
-    printf '  stderr of the last aws call:\n'
-    sed 's/^/    /' "$WORK/stderr"
+  if [[ ! -e "$WORK/reported" ]]; then
+    : > "$WORK/reported"
+    printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$line" "$command" "$status" >&3
+    if [[ -s "$WORK/stderr" ]]; then
+      printf '  stderr of the last aws call:\n' >&3
+      sed 's/^/    /' "$WORK/stderr" >&3
+    fi
   fi
   exit 1
 }
@@ -108,6 +123,13 @@ run s3 cp "$WORK/src/b/d/e.bin" "s3://$BUCKET/single/e.bin" > /dev/null
 run s3 cp "s3://$BUCKET/single/e.bin" "$WORK/out/e.bin" > /dev/null
 cmp "$WORK/src/b/d/e.bin" "$WORK/out/e.bin" || fail "aws s3 cp round trip: downloaded file differs"
 ok "300 KB file round-trips"
+head -c 20000000 /dev/urandom > "$WORK/big.bin"
+run s3 cp "$WORK/big.bin" "s3://$BUCKET/single/big.bin" > /dev/null
+etag=$(run s3api head-object --bucket "$BUCKET" --key single/big.bin --query ETag --output text)
+[[ "$etag" =~ ^\"[0-9a-f]{32}-3\"$ ]] || fail "aws s3 cp of 20 MB (8 MiB parts): expected a 3-part multipart ETag, got $etag"
+run s3 cp "s3://$BUCKET/single/big.bin" "$WORK/out/big.bin" > /dev/null
+cmp "$WORK/big.bin" "$WORK/out/big.bin" || fail "aws s3 cp round trip of 20 MB: downloaded file differs"
+ok "20 MB multipart upload ($etag) and download"
 printf 'from stdin\n' | run s3 cp - "s3://$BUCKET/single/stdin.txt" > /dev/null
 expect_eq "$(run s3 cp "s3://$BUCKET/single/stdin.txt" -)" "from stdin" "aws s3 cp - (stdin) then to stdout"
 ok "stdin upload and stdout download"
@@ -119,11 +141,37 @@ listing=$(run s3 ls "s3://$BUCKET/single/")
 grep -q " 300000 e.bin\$" <<< "$listing" || fail "aws s3 ls s3://$BUCKET/single/: no 300000-byte e.bin in: $listing"
 ok "prefixes and sizes listed"
 
+step "aws s3 presign"
+# By default cli v1 signs these with SigV2 (AWSAccessKeyId/Expires/Signature), cli v2 with SigV4.
+url=$(run s3 presign "s3://$BUCKET/single/stdin.txt" --expires-in 300)
+status=$(curl -sS -o "$WORK/out/presigned" -w '%{http_code}' "$url")
+expect_eq "$status" "200" "curl of an aws s3 presign URL ($url): HTTP status"
+expect_eq "$(cat "$WORK/out/presigned")" "from stdin" "curl of an aws s3 presign URL: body"
+ok "pre-signed URL fetched with curl: ${url%%\?*}?$(sed -E 's/=[^&]*//g' <<< "${url#*\?}")"
+
 step "aws s3 rm"
 run s3 rm "s3://$BUCKET/single/e.bin" > /dev/null
 listing=$(run s3 ls "s3://$BUCKET/single/")
 if grep -q "e.bin" <<< "$listing"; then fail "aws s3 rm: e.bin still listed: $listing"; fi
 ok "removed"
+
+step "aws s3 cp --recursive, one request at a time, an empty file first"
+# Uploads from files carry Expect: 100-continue, empty ones too; on one connection the upload
+# after an empty one stalls if the server answered it without 100 Continue (boto/botocore#3755).
+mkdir -p "$WORK/serial"
+: > "$WORK/serial/0-empty"
+printf 'after the empty file\n' > "$WORK/serial/1-data"
+: > "$WORK/serial/2-empty"
+printf 'and again\n' > "$WORK/serial/3-data"
+sed 's/^s3 =$/s3 =\n    max_concurrent_requests = 1/' "$AWS_CONFIG_FILE" > "$WORK/config-serial"
+started=$SECONDS
+if ! AWS_CONFIG_FILE="$WORK/config-serial" run s3 cp "$WORK/serial" "s3://$BUCKET/serial/" --recursive --cli-read-timeout 10 > /dev/null; then
+  fail "uploads after an empty one on the same connection failed (a read timeout means the server answered the empty upload's Expect: 100-continue without 100 Continue or Connection: close): $(cat "$WORK/stderr")"
+  exit 1
+fi
+run s3 cp "s3://$BUCKET/serial/" "$WORK/serial-down" --recursive > /dev/null
+diff -r "$WORK/serial" "$WORK/serial-down" || fail "diff -r after cp --recursive of empty and non-empty files"
+ok "4 files, sequential on one connection, in $((SECONDS - started)) s"
 
 # --------------------------------------------------------------------------- s3 sync
 step "aws s3 sync up and down"
@@ -191,10 +239,11 @@ prefixes=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --delimit
 expect_eq "$prefixes" "$(printf 'list/dir1/\tlist/dir2/')" "list-objects-v2 --delimiter /: common prefixes"
 keys=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --delimiter / --query 'Contents[].Key' --output text)
 expect_eq "$keys" "$(printf 'list/top1\tlist/top2')" "list-objects-v2 --delimiter /: keys"
-paged=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --delimiter / --page-size 1 --query '[CommonPrefixes[].Prefix, Contents[].Key]' --output text | tr '\t\n' '  ')
-expect_eq "$paged" "list/dir1/ list/dir2/ list/top1 list/top2 " "list-objects-v2 --delimiter / --page-size 1"
-count=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --query 'KeyCount' --output text)
-expect_eq "$count" "6" "list-objects-v2 without delimiter: KeyCount"
+# --output json: with text output the cli applies --query to each page separately.
+paged=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --delimiter / --page-size 1 --query '[CommonPrefixes[].Prefix, Contents[].Key][]' --output json | tr -d ' \n')
+expect_eq "$paged" '["list/dir1/","list/dir2/","list/top1","list/top2"]' "list-objects-v2 --delimiter / --page-size 1 (4 pages)"
+count=$(run s3api list-objects-v2 --bucket "$BUCKET" --prefix list/ --query 'length(Contents)' --output text)
+expect_eq "$count" "6" "list-objects-v2 without delimiter: keys"
 ok "2 prefixes + 2 keys, also one entry per page"
 
 step "s3api delete-objects"
@@ -221,4 +270,8 @@ run s3 rb "s3://$BUCKET" --force > /dev/null
 BUCKET_CREATED=0
 expect_error "404" "head-bucket after rb" -- s3api head-bucket --bucket "$BUCKET"
 
+if [[ "$FAILED" == 1 ]]; then
+  printf 's3_session_cli.sh: some checks FAILED\n'
+  exit 1
+fi
 printf 's3_session_cli.sh: all checks passed\n'
