@@ -46,6 +46,14 @@ public sealed partial class S3Endpoint
         http.Response.Headers["x-amz-id-2"] = requestId;
         http.Response.Headers.Server = "Coffer";
 
+        // An empty body is never read, so Kestrel sends no 100 Continue; botocore then misreads
+        // the next response on that connection (boto/botocore#3755). A fresh connection avoids it.
+        if (http.Request.ContentLength == 0
+            && http.Request.Headers.Expect.ToString().Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.Headers.Connection = "close";
+        }
+
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
         var question = target.IndexOf('?', StringComparison.Ordinal);
         var rawPath = question < 0 ? target : target[..question];
