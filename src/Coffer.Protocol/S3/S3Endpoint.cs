@@ -64,10 +64,11 @@ public sealed partial class S3Endpoint
             CheckHeaderSize(http.Request);
             QueryParameters query;
             string? bucket, key;
+            var clientHost = _authenticator.ClientHost(http.Request);
             try
             {
                 query = QueryParameters.Parse(question < 0 ? [] : target.AsSpan(question + 1));
-                (bucket, key) = S3Route.SplitPath(rawPath, _authenticator.ClientHost(http.Request), _options.VirtualHostSuffixes);
+                (bucket, key) = S3Route.SplitPath(rawPath, clientHost, _options.VirtualHostSuffixes);
             }
             catch (FormatException)
             {
@@ -81,7 +82,7 @@ public sealed partial class S3Endpoint
             }
 
             var operation = S3Route.Classify(http.Request.Method, bucket, key, query, http.Request.Headers.ContainsKey("x-amz-copy-source"));
-            var v2Resource = bucket is not null && S3Route.BucketFromHost(_authenticator.ClientHost(http.Request), _options.VirtualHostSuffixes) is not null
+            var v2Resource = bucket is not null && S3Route.BucketFromHost(clientHost, _options.VirtualHostSuffixes) is not null
                 ? "/" + bucket + rawPath
                 : rawPath;
             auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, v2Resource, query, http.RequestAborted).ConfigureAwait(false);
@@ -118,8 +119,9 @@ public sealed partial class S3Endpoint
             {
                 await S3ErrorWriter.WriteAsync(http, new S3Exception(S3ErrorCode.IncompleteBody), resource, requestId).ConfigureAwait(false);
             }
-            catch (Exception) when (http.RequestAborted.IsCancellationRequested || e is IOException)
+            catch (Exception inner) when (inner is IOException or OperationCanceledException || http.RequestAborted.IsCancellationRequested)
             {
+                // Nobody is left to read the answer.
             }
         }
         catch (Exception e)
