@@ -16,6 +16,4 @@ internal sealed class AuthenticatedRequest
 
     /// <summary>Decoded length of an aws-chunked body (x-amz-decoded-content-length).</summary>
     public long? DecodedLength { get; init; }
-
-    public bool Presigned { get; init; }
 }

@@ -11,8 +11,6 @@ internal sealed class DigestVerifyingStream(Stream inner, ChecksumHasher hasher,
 {
     private bool _verified;
 
-    public ChecksumHasher Hasher => hasher;
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -27,9 +27,9 @@ internal sealed class CopySource : IAsyncDisposable
     /// Looks the source up, checks x-amz-copy-source-if-*, and opens <paramref name="rangeOf"/> of it;
     /// looks again when the source is replaced between the lookup and the open.
     /// </summary>
-    public static async Task<CopySource> OpenAsync(ObjectStore store, S3Context context, Func<ObjectInfo, ByteRange> rangeOf)
+    public static async Task<CopySource> OpenAsync(ObjectStore store, S3Context context, (string Bucket, string Key) name, Func<ObjectInfo, ByteRange> rangeOf)
     {
-        var (bucket, key) = ObjectWriteHandlers.ParseCopySource(context.Header("x-amz-copy-source")!);
+        var (bucket, key) = name;
         for (var attempt = 1; ; attempt++)
         {
             var source = await store.GetObjectAsync(bucket, key, includeInlineData: true, context.Aborted).ConfigureAwait(false);

@@ -60,7 +60,8 @@ internal sealed class MultipartHandlers(ObjectStore store)
         var partNumber = PartNumber(context);
         var upload = await Upload(context).ConfigureAwait(false);
         PartInfo part;
-        await using (var source = await CopySource.OpenAsync(store, context, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
+        var name = ObjectWriteHandlers.ParseCopySource(context.Header("x-amz-copy-source")!);
+        await using (var source = await CopySource.OpenAsync(store, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
         {
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
             var body = checksum?.Wrap(source.Content) ?? source.Content;

@@ -54,7 +54,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         }
 
         ObjectInfo copied;
-        await using (var source = await CopySource.OpenAsync(store, context, info => new ByteRange(0, info.Size)).ConfigureAwait(false))
+        await using (var source = await CopySource.OpenAsync(store, context, (sourceBucket, sourceKey), info => new ByteRange(0, info.Size)).ConfigureAwait(false))
         {
             copied = await store.PutAsync(new PutObjectRequest
             {
