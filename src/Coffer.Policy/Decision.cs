@@ -1,0 +1,8 @@
+namespace Coffer.Policy;
+
+public enum Decision
+{
+    ImplicitDeny,
+    Allow,
+    ExplicitDeny,
+}
