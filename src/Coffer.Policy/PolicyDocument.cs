@@ -23,6 +23,9 @@ public sealed class PolicyDocument
 
     public IReadOnlyList<PolicyStatement> Statements { get; }
 
+    /// <summary>Whether a resource policy grants access to anyone, in S3's meaning of "public".</summary>
+    public bool GrantsPublicAccess => throw new NotImplementedException();
+
     /// <summary>Parses and compiles; throws <see cref="MalformedPolicyException"/> saying where the document is wrong.</summary>
     public static PolicyDocument Parse(string json, PolicyKind kind) =>
         throw new NotImplementedException();

@@ -15,8 +15,15 @@ public interface IMetadataStore
     /// <summary>Creates the bucket; <see cref="StorageError.BucketAlreadyExists"/> when the name is taken.</summary>
     Task CreateBucketAsync(BucketInfo bucket, CancellationToken cancellationToken);
 
-    /// <summary>Deletes an empty bucket (no objects, no uploads in progress).</summary>
+    /// <summary>Deletes an empty bucket (no objects, no uploads in progress) and its configuration.</summary>
     Task DeleteBucketAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>A bucket's configuration document by sub-resource name (e.g. "policy"); null when not set.</summary>
+    /// <exception cref="StorageException"><see cref="StorageError.NoSuchBucket"/>.</exception>
+    Task<string?> GetBucketConfigAsync(string bucket, string name, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or, with null, removes) a configuration document of an existing bucket.</summary>
+    Task SetBucketConfigAsync(string bucket, string name, string? value, CancellationToken cancellationToken);
 
     Task<ObjectInfo?> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken);
 

@@ -268,7 +268,7 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [InlineData("GET", "/{bucket}?acl")]
     [InlineData("PUT", "/{bucket}?acl")]
     [InlineData("GET", "/{bucket}/existing?acl")]
-    [InlineData("GET", "/{bucket}?policy")]
+    [InlineData("GET", "/{bucket}/existing?policy")]
     [InlineData("PUT", "/{bucket}?versioning")]
     [InlineData("GET", "/{bucket}/existing?tagging")]
     [InlineData("GET", "/{bucket}?lifecycle")]

@@ -77,7 +77,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         var dateLine = amzDate.Length > 0 ? string.Empty : dateHeader;
         var credential = await FindCredentialAsync(credentials[..colon], cancellationToken).ConfigureAwait(false);
         VerifyV2(request, credential, dateLine, resource, query, credentials[(colon + 1)..]);
-        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body };
+        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.HeaderV2, SignedAt = requestTime };
     }
 
     private async Task<AuthenticatedRequest> FromV2QueryAsync(HttpRequest request, string resource, QueryParameters query, CancellationToken cancellationToken)
@@ -105,7 +105,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         var credential = await FindCredentialAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
         VerifyV2(request, credential, expires, resource, query, signature);
-        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body };
+        return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.QueryV2 };
     }
 
     private static void VerifyV2(HttpRequest request, Credential credential, string dateLine, string resource, QueryParameters query, string provided)
@@ -201,7 +201,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
         var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items), names, payloadHash, signature);
-        return WrapBody(request, payloadHash, found, signing);
+        return WrapBody(request, payloadHash, found, signing, AuthScheme.HeaderV4, requestTime);
     }
 
     private async Task<AuthenticatedRequest> FromQueryAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
@@ -265,7 +265,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
         var payloadHash = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } header ? header : SigV4.UnsignedPayload;
         var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items, exclude: "X-Amz-Signature"), names, payloadHash, signature);
-        return WrapBody(request, payloadHash, found, signing);
+        return WrapBody(request, payloadHash, found, signing, AuthScheme.QueryV4, requestTime);
     }
 
     /// <summary>Recomputes the signature over the canonical request; returns what verifying aws-chunked bodies needs.</summary>
@@ -283,7 +283,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         return new ChunkSigningContext(signingKey, amzDate, scopeText, signature);
     }
 
-    private static AuthenticatedRequest WrapBody(HttpRequest request, string payloadHash, Credential credential, ChunkSigningContext signing)
+    private static AuthenticatedRequest WrapBody(HttpRequest request, string payloadHash, Credential credential, ChunkSigningContext signing, AuthScheme scheme, DateTimeOffset signedAt)
     {
         Stream body = request.Body;
         AwsChunkedStream? chunked = null;
@@ -345,6 +345,8 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             Body = body,
             Chunked = chunked,
             DecodedLength = decodedLength,
+            Scheme = scheme,
+            SignedAt = signedAt,
         };
     }
 

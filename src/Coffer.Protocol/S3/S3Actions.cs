@@ -18,6 +18,10 @@ public static class S3Actions
         S3Operation.AbortMultipartUpload => "s3:AbortMultipartUpload",
         S3Operation.ListParts => "s3:ListMultipartUploadParts",
         S3Operation.ListMultipartUploads => "s3:ListBucketMultipartUploads",
+        S3Operation.PutBucketPolicy => "s3:PutBucketPolicy",
+        S3Operation.GetBucketPolicy => "s3:GetBucketPolicy",
+        S3Operation.DeleteBucketPolicy => "s3:DeleteBucketPolicy",
+        S3Operation.GetBucketPolicyStatus => "s3:GetBucketPolicyStatus",
         _ => "s3:Unknown",
     };
 }

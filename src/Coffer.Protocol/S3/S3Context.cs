@@ -21,6 +21,14 @@ internal sealed class S3Context
 
     public required AuthenticatedRequest Auth { get; init; }
 
+    public required S3Access Access { get; init; }
+
+    /// <summary>The source of CopyObject / UploadPartCopy, parsed once from x-amz-copy-source.</summary>
+    public (string Bucket, string Key)? CopySource { get; init; }
+
+    /// <summary>The policy request context, built when the first authorisation needs it.</summary>
+    public Coffer.Policy.ContextKeys? ConditionKeys { get; set; }
+
     public HttpRequest Request => Http.Request;
 
     public HttpResponse Response => Http.Response;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Coffer.Identity.AccessKeys;
 using Coffer.Protocol.Auth;
+using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Http;
 using Coffer.Protocol.S3.Handlers;
 using Coffer.Storage;
@@ -25,12 +26,18 @@ public sealed partial class S3Endpoint
     private readonly DeleteHandlers _deletes;
     private readonly ListHandlers _lists;
     private readonly MultipartHandlers _multipart;
+    private readonly BucketPolicyHandlers _bucketPolicies;
+    private readonly BucketPolicies _policies;
+    private readonly S3Access _access;
 
-    public S3Endpoint(ObjectStore store, AccessKeyStore keys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
+    public S3Endpoint(ObjectStore store, AccessKeyStore keys, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
         _options = options;
         _logger = logger;
         _authenticator = new SigV4Authenticator(keys, time, options);
+        _policies = new BucketPolicies(store.Metadata);
+        _access = new S3Access(authorizer, _policies, time);
+        _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);
         _buckets = new BucketHandlers(store, options, time);
         _reads = new ObjectReadHandlers(store);
         _writes = new ObjectWriteHandlers(store);
@@ -59,6 +66,7 @@ public sealed partial class S3Endpoint
         var rawPath = question < 0 ? target : target[..question];
         var resource = rawPath;
         AuthenticatedRequest? auth = null;
+        S3Context? context = null;
         try
         {
             CheckHeaderSize(http.Request);
@@ -86,14 +94,7 @@ public sealed partial class S3Endpoint
                 ? "/" + bucket + rawPath
                 : rawPath;
             auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, v2Resource, query, http.RequestAborted).ConfigureAwait(false);
-
-            // Deny by default: until policies exist, only the account's own credentials may act.
-            if (auth.Principal is null)
-            {
-                throw new S3Exception(S3ErrorCode.AccessDenied);
-            }
-
-            var context = new S3Context
+            context = new S3Context
             {
                 Http = http,
                 Operation = operation,
@@ -101,8 +102,25 @@ public sealed partial class S3Endpoint
                 Key = key,
                 Query = query,
                 Auth = auth,
+                Access = _access,
+                CopySource = operation is S3Operation.CopyObject or S3Operation.UploadPartCopy
+                    ? ObjectWriteHandlers.ParseCopySource(http.Request.Headers["x-amz-copy-source"].ToString())
+                    : null,
             };
-            await DispatchAsync(context).ConfigureAwait(false);
+
+            // Deny by default: nothing runs, and nothing is revealed, unless a policy allows it.
+            await _access.AuthorizeAsync(context).ConfigureAwait(false);
+            try
+            {
+                await DispatchAsync(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (operation is S3Operation.CreateBucket or S3Operation.DeleteBucket)
+                {
+                    _policies.Forget(context.BucketName);
+                }
+            }
         }
         catch (S3Exception e)
         {
@@ -110,7 +128,15 @@ public sealed partial class S3Endpoint
         }
         catch (StorageException e)
         {
-            await S3ErrorWriter.WriteAsync(http, Map(e), resource, requestId).ConfigureAwait(false);
+            var error = Map(e);
+
+            // As S3: whether a key exists is for those who may list the bucket to learn.
+            if (e.Error == StorageError.NoSuchKey && context is not null && !await MayListAsync(context).ConfigureAwait(false))
+            {
+                error = new S3Exception(S3ErrorCode.AccessDenied);
+            }
+
+            await S3ErrorWriter.WriteAsync(http, error, resource, requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested || IsClientFault(e))
         {
@@ -157,6 +183,10 @@ public sealed partial class S3Endpoint
         S3Operation.AbortMultipartUpload => _multipart.AbortAsync(context),
         S3Operation.ListParts => _multipart.ListPartsAsync(context),
         S3Operation.ListMultipartUploads => _multipart.ListUploadsAsync(context),
+        S3Operation.PutBucketPolicy => _bucketPolicies.PutAsync(context),
+        S3Operation.GetBucketPolicy => _bucketPolicies.GetAsync(context),
+        S3Operation.DeleteBucketPolicy => _bucketPolicies.DeleteAsync(context),
+        S3Operation.GetBucketPolicyStatus => _bucketPolicies.GetStatusAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
@@ -181,6 +211,18 @@ public sealed partial class S3Endpoint
         if (total > _options.MaxHeaderBytes)
         {
             throw new S3Exception(S3ErrorCode.RequestHeaderSectionTooLarge).With("MaxSizeAllowed", _options.MaxHeaderBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private async Task<bool> MayListAsync(S3Context context)
+    {
+        try
+        {
+            return await _access.AllowsAsync(context, "s3:ListBucket", context.Bucket, S3Access.Arn(context.BucketName)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is S3Exception or OperationCanceledException)
+        {
+            return false;
         }
     }
 

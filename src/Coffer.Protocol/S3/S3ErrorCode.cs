@@ -44,4 +44,8 @@ public enum S3ErrorCode
     InvalidPartOrder,
     EntityTooSmall,
     InvalidPartNumber,
+    MalformedPolicy,
+    NoSuchBucketPolicy,
+    InvalidToken,
+    ExpiredToken,
 }

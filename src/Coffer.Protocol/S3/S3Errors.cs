@@ -46,6 +46,10 @@ internal static class S3Errors
         S3ErrorCode.InvalidPartOrder => (400, "The list of parts was not in ascending order. The parts list must be specified in order by part number."),
         S3ErrorCode.EntityTooSmall => (400, "Your proposed upload is smaller than the minimum allowed object size."),
         S3ErrorCode.InvalidPartNumber => (416, "The requested partnumber is not satisfiable"),
+        S3ErrorCode.MalformedPolicy => (400, "Policies must be valid JSON and the first byte must be '{'"),
+        S3ErrorCode.NoSuchBucketPolicy => (404, "The bucket policy does not exist"),
+        S3ErrorCode.InvalidToken => (400, "The provided token is malformed or otherwise invalid."),
+        S3ErrorCode.ExpiredToken => (400, "The provided token has expired."),
         _ => (500, "We encountered an internal error. Please try again."),
     };
 }

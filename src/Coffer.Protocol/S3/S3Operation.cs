@@ -24,6 +24,10 @@ public enum S3Operation
     AbortMultipartUpload,
     ListParts,
     ListMultipartUploads,
+    PutBucketPolicy,
+    GetBucketPolicy,
+    DeleteBucketPolicy,
+    GetBucketPolicyStatus,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

@@ -75,11 +75,25 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         return null;
     }
 
+    private static S3Operation? BucketPolicyOperation(string method, QueryParameters query) => method switch
+    {
+        "GET" when query.Has("policyStatus") => S3Operation.GetBucketPolicyStatus,
+        "GET" when query.Has("policy") => S3Operation.GetBucketPolicy,
+        "PUT" when query.Has("policy") => S3Operation.PutBucketPolicy,
+        "DELETE" when query.Has("policy") => S3Operation.DeleteBucketPolicy,
+        _ => null,
+    };
+
     public static S3Operation Classify(string method, string? bucket, string? key, QueryParameters query, bool hasCopySource)
     {
         if (bucket is null)
         {
             return method is "GET" ? S3Operation.ListBuckets : S3Operation.Unknown;
+        }
+
+        if (key is null && BucketPolicyOperation(method, query) is { } policyOperation)
+        {
+            return policyOperation;
         }
 
         foreach (var name in UnsupportedSubresources)

@@ -80,6 +80,48 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 throw new StorageException(StorageError.NoSuchBucket);
             }
 
+            using var config = connection.CreateCommand();
+            config.CommandText = "DELETE FROM bucket_config WHERE bucket = $name";
+            config.Parameters.AddWithValue("$name", name);
+            config.ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
+    public async Task<string?> GetBucketConfigAsync(string bucket, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT b.name, c.value FROM buckets b LEFT JOIN bucket_config c ON c.bucket = b.name AND c.name = $config
+            WHERE b.name = $bucket
+            """;
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$config", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new StorageException(StorageError.NoSuchBucket);
+        }
+
+        return reader.IsDBNull(1) ? null : reader.GetString(1);
+    }
+
+    public Task SetBucketConfigAsync(string bucket, string name, string? value, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            EnsureBucket(connection, bucket);
+            using var command = connection.CreateCommand();
+            command.CommandText = value is null
+                ? "DELETE FROM bucket_config WHERE bucket = $bucket AND name = $name"
+                : "INSERT INTO bucket_config(bucket, name, value) VALUES($bucket, $name, $value) ON CONFLICT(bucket, name) DO UPDATE SET value = $value";
+            command.Parameters.AddWithValue("$bucket", bucket);
+            command.Parameters.AddWithValue("$name", name);
+            if (value is not null)
+            {
+                command.Parameters.AddWithValue("$value", value);
+            }
+
+            command.ExecuteNonQuery();
             return true;
         }, cancellationToken);
 

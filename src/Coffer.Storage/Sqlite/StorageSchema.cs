@@ -52,5 +52,12 @@ internal static class StorageSchema
             PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;
         CREATE INDEX parts_blob ON parts(blob_id);
         """,
+        """
+        CREATE TABLE bucket_config(
+            bucket TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY(bucket, name)) WITHOUT ROWID;
+        """,
     ];
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Coffer.Crypto;
 using Coffer.Identity.AccessKeys;
 using Coffer.Protocol;
+using Coffer.Protocol.Authorization;
 using Coffer.Protocol.S3;
 using Coffer.Storage;
 using Coffer.Storage.Blobs.FileSystem;
@@ -99,7 +100,8 @@ internal static partial class ServeCommand
             LogRecovered(logger, temporary, orphaned);
         }
 
-        var endpoint = new S3Endpoint(store, keys, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var authorizer = new Authorizer(new NoIdentityPolicies(), protocolOptions, time);
+        var endpoint = new S3Endpoint(store, keys, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -208,4 +210,11 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);
+}
+
+/// <summary>Until IAM users and roles exist, no principal has identity policies.</summary>
+internal sealed class NoIdentityPolicies : Coffer.Identity.IPrincipalPolicies
+{
+    public ValueTask<IReadOnlyList<Coffer.Policy.PolicySource>> ForAsync(Coffer.Identity.Principal principal, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<Coffer.Policy.PolicySource>>([]);
 }

@@ -132,7 +132,7 @@ public sealed class S3RouteTests
     [InlineData("GET", "/examplebucket?acl")]
     [InlineData("PUT", "/examplebucket?acl")]
     [InlineData("GET", "/examplebucket/my-image.jpg?acl")]
-    [InlineData("GET", "/examplebucket?policy")]
+    [InlineData("GET", "/examplebucket/my-image.jpg?policy")]
     [InlineData("PUT", "/examplebucket?versioning")]
     [InlineData("GET", "/examplebucket?versions")]
     [InlineData("PUT", "/examplebucket?lifecycle")]
@@ -148,6 +148,17 @@ public sealed class S3RouteTests
     public void Classify_UnimplementedSubresource_IsUnsupported(string method, string target)
     {
         Assert.Equal(S3Operation.UnsupportedSubresource, Route(method, target, "localhost:9000", copySource: false).Operation);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/examplebucket?policy", S3Operation.PutBucketPolicy)]
+    [InlineData("GET", "/examplebucket?policy", S3Operation.GetBucketPolicy)]
+    [InlineData("DELETE", "/examplebucket?policy", S3Operation.DeleteBucketPolicy)]
+    [InlineData("GET", "/examplebucket?policyStatus", S3Operation.GetBucketPolicyStatus)]
+    [InlineData("POST", "/examplebucket?policy", S3Operation.UnsupportedSubresource)]
+    public void Classify_BucketPolicy(string method, string target, S3Operation expected)
+    {
+        Assert.Equal(expected, Route(method, target, "localhost:9000", copySource: false).Operation);
     }
 
     [Theory]

@@ -67,6 +67,8 @@ internal sealed class DeleteHandlers(ObjectStore store)
                     throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid version id specified");
                 }
 
+                await context.Access.DemandAsync(context, "s3:DeleteObject", context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
+
                 await store.DeleteAsync(context.BucketName, key, context.Aborted).ConfigureAwait(false);
                 return (Key: key, VersionId: versionId, Error: (S3Exception?)null);
             }

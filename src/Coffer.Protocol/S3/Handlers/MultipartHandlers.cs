@@ -60,7 +60,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         var partNumber = PartNumber(context);
         var upload = await Upload(context).ConfigureAwait(false);
         PartInfo part;
-        var name = ObjectWriteHandlers.ParseCopySource(context.Header("x-amz-copy-source")!);
+        var name = context.CopySource!.Value;
         await using (var source = await CopySource.OpenAsync(store, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
         {
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;

@@ -47,7 +47,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
             throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
         }
 
-        var (sourceBucket, sourceKey) = ParseCopySource(context.Header("x-amz-copy-source")!);
+        var (sourceBucket, sourceKey) = context.CopySource!.Value;
         if (sourceBucket == context.BucketName && sourceKey == context.ObjectKey && directive == "COPY")
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");

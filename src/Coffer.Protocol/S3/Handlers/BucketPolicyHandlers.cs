@@ -1,0 +1,100 @@
+using System.Text;
+using Coffer.Policy;
+using Coffer.Protocol.Xml;
+
+namespace Coffer.Protocol.S3.Handlers;
+
+/// <summary>PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy and GetBucketPolicyStatus.</summary>
+internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMetadataStore metadata)
+{
+    /// <summary>S3's bucket policy limit, 20 KB.</summary>
+    public const int MaxPolicyBytes = 20 * 1024;
+
+    public async Task PutAsync(S3Context context)
+    {
+        var bytes = await ReadLimitedAsync(context.Auth.Body, context.Aborted).ConfigureAwait(false);
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'");
+        }
+
+        if (!text.StartsWith('{'))
+        {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'");
+        }
+
+        PolicySource source;
+        try
+        {
+            source = BucketPolicies.Compile(context.BucketName, text);
+        }
+        catch (MalformedPolicyException e)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, e.Message);
+        }
+
+        // Public access stays blocked (S3's BlockPublicPolicy): a policy that would open the
+        // bucket to anyone is refused rather than stored.
+        if (source.Document.GrantsPublicAccess)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied: the policy would grant public access, and public access to buckets is blocked.");
+        }
+
+        await policies.SetAsync(context.BucketName, text, context.Aborted).ConfigureAwait(false);
+        context.Response.StatusCode = 204;
+    }
+
+    public async Task GetAsync(S3Context context)
+    {
+        var text = await RequirePolicyAsync(context).ConfigureAwait(false);
+        var body = Encoding.UTF8.GetBytes(text);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.Aborted).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(S3Context context)
+    {
+        await policies.SetAsync(context.BucketName, null, context.Aborted).ConfigureAwait(false);
+        context.Response.StatusCode = 204;
+    }
+
+    public async Task GetStatusAsync(S3Context context)
+    {
+        var text = await RequirePolicyAsync(context).ConfigureAwait(false);
+        var isPublic = BucketPolicies.Compile(context.BucketName, text).Document.GrantsPublicAccess;
+        var xml = new XmlBuilder()
+            .Start("PolicyStatus", S3Context.Xmlns)
+            .Element("IsPublic", isPublic ? "true" : "false")
+            .End("PolicyStatus");
+        await context.WriteXmlAsync(xml).ConfigureAwait(false);
+    }
+
+    private async Task<string> RequirePolicyAsync(S3Context context) =>
+        await metadata.GetBucketConfigAsync(context.BucketName, BucketPolicies.ConfigName, context.Aborted).ConfigureAwait(false)
+        ?? throw new S3Exception(S3ErrorCode.NoSuchBucketPolicy).With("BucketName", context.BucketName);
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8 * 1024];
+        int n;
+        while ((n = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > MaxPolicyBytes)
+            {
+                throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size.");
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+}

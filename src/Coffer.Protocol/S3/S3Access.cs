@@ -1,0 +1,160 @@
+using System.Globalization;
+using Coffer.Identity;
+using Coffer.Policy;
+using Coffer.Protocol.Auth;
+using Coffer.Protocol.Authorization;
+using Coffer.Protocol.Http;
+
+namespace Coffer.Protocol.S3;
+
+/// <summary>
+/// Authorises S3 requests: each operation as the action AWS documents for it, on the bucket or
+/// object ARN, with the caller's identity policies and the bucket's policy, before any handler runs.
+/// </summary>
+internal sealed class S3Access(Authorizer authorizer, BucketPolicies policies, TimeProvider time)
+{
+    /// <summary>Every bucket in the account, as s3:ListAllMyBuckets is granted.</summary>
+    public const string AllBuckets = "arn:aws:s3:::*";
+
+    public static string Arn(string bucket, string? key = null) =>
+        key is null ? "arn:aws:s3:::" + bucket : "arn:aws:s3:::" + bucket + "/" + key;
+
+    /// <summary>Throws AccessDenied unless the request as a whole is allowed.</summary>
+    public async Task AuthorizeAsync(S3Context context)
+    {
+        var principal = context.Auth.Principal;
+        switch (context.Operation)
+        {
+            case S3Operation.Unknown or S3Operation.UnsupportedSubresource:
+                // Nothing will be done; the caller only learns that it cannot be, once identified.
+                if (principal is null)
+                {
+                    throw new S3Exception(S3ErrorCode.AccessDenied);
+                }
+
+                return;
+            case S3Operation.DeleteObjects:
+                // Authorised key by key, as s3:DeleteObject on each object.
+                return;
+            case S3Operation.PutBucketPolicy or S3Operation.GetBucketPolicy or S3Operation.DeleteBucketPolicy when principal is { IsRoot: true }:
+                // The account root can always repair a bucket policy that locks everyone out.
+                return;
+        }
+
+        var resource = context.Bucket is null ? AllBuckets : Arn(context.Bucket, context.Key);
+        await DemandAsync(context, S3Actions.For(context.Operation), context.Bucket, resource).ConfigureAwait(false);
+        if (context.CopySource is { } source)
+        {
+            await DemandAsync(context, "s3:GetObject", source.Bucket, Arn(source.Bucket, source.Key)).ConfigureAwait(false);
+        }
+    }
+
+    public async Task DemandAsync(S3Context context, string action, string? bucket, string resource)
+    {
+        if (!await AllowsAsync(context, action, bucket, resource).ConfigureAwait(false))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied);
+        }
+    }
+
+    public async ValueTask<bool> AllowsAsync(S3Context context, string action, string? bucket, string resource)
+    {
+        var bucketPolicy = bucket is null ? null : await policies.GetAsync(bucket, context.Aborted).ConfigureAwait(false);
+        context.ConditionKeys ??= Keys(context);
+        var question = new AuthorizationQuestion(context.Auth.Principal, action, resource, context.ConditionKeys, bucketPolicy);
+        return await authorizer.DecideAsync(question, context.Aborted).ConfigureAwait(false) == Decision.Allow;
+    }
+
+    /// <summary>The request context: the global keys and the S3 keys this request carries.</summary>
+    private ContextKeys Keys(S3Context context)
+    {
+        var keys = authorizer.GlobalKeys(context.Http, context.Auth.Principal);
+        var auth = context.Auth;
+        if (auth.Scheme != AuthScheme.Anonymous)
+        {
+            keys.Set("s3:authType", auth.Scheme is AuthScheme.QueryV4 or AuthScheme.QueryV2 ? "REST-QUERY-STRING" : "REST-HEADER");
+            keys.Set("s3:signatureversion", auth.Scheme is AuthScheme.HeaderV2 or AuthScheme.QueryV2 ? "AWS" : "AWS4-HMAC-SHA256");
+            if (auth.SignedAt is { } signedAt)
+            {
+                var age = Math.Max(0, (long)(time.GetUtcNow() - signedAt).TotalMilliseconds);
+                keys.Set("s3:signatureAge", age.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (context.Query.Get("versionId") is { } versionId)
+        {
+            keys.Set("s3:VersionId", versionId);
+        }
+
+        switch (context.Operation)
+        {
+            case S3Operation.ListObjects or S3Operation.ListObjectsV2 or S3Operation.ListMultipartUploads:
+                SetFromQuery(keys, context.Query, "prefix", "s3:prefix");
+                SetFromQuery(keys, context.Query, "delimiter", "s3:delimiter");
+                SetFromQuery(keys, context.Query, "max-keys", "s3:max-keys");
+                break;
+            case S3Operation.PutObject or S3Operation.CopyObject or S3Operation.CreateMultipartUpload:
+                SetFromHeader(keys, context, "x-amz-server-side-encryption");
+                SetFromHeader(keys, context, "x-amz-server-side-encryption-aws-kms-key-id");
+                SetFromHeader(keys, context, "x-amz-acl");
+                SetFromHeader(keys, context, "x-amz-storage-class");
+                SetFromHeader(keys, context, "x-amz-copy-source");
+                SetFromHeader(keys, context, "x-amz-metadata-directive");
+                if (context.Header("x-amz-tagging") is { } tagging)
+                {
+                    SetRequestTags(keys, tagging);
+                }
+
+                break;
+            case S3Operation.UploadPartCopy:
+                SetFromHeader(keys, context, "x-amz-copy-source");
+                break;
+        }
+
+        if (context.Header("x-amz-content-sha256") is { } contentSha)
+        {
+            keys.Set("s3:x-amz-content-sha256", contentSha);
+        }
+
+        return keys;
+    }
+
+    private static void SetFromQuery(ContextKeys keys, QueryParameters query, string parameter, string key)
+    {
+        if (query.Get(parameter) is { } value)
+        {
+            keys.Set(key, value);
+        }
+    }
+
+    private static void SetFromHeader(ContextKeys keys, S3Context context, string header)
+    {
+        if (context.Header(header) is { } value)
+        {
+            keys.Set("s3:" + header, value);
+        }
+    }
+
+    /// <summary>s3:RequestObjectTag/KEY and s3:RequestObjectTagKeys from an x-amz-tagging header (URL query form).</summary>
+    private static void SetRequestTags(ContextKeys keys, string tagging)
+    {
+        QueryParameters tags;
+        try
+        {
+            tags = QueryParameters.Parse(tagging.AsSpan());
+        }
+        catch (FormatException)
+        {
+            throw S3Exception.InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", tagging);
+        }
+
+        var names = new List<string>();
+        foreach (var (name, value) in tags.Items)
+        {
+            keys.Set("s3:RequestObjectTag/" + name, value);
+            names.Add(name);
+        }
+
+        keys.Set("s3:RequestObjectTagKeys", [.. names]);
+    }
+}
