@@ -37,8 +37,16 @@ public sealed class CofferOptions
     /// <summary>Multipart uploads neither completed nor aborted are removed after this long.</summary>
     public TimeSpan IncompleteUploadExpiry { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The shortest session STS issues (DurationSeconds); AWS's 900 unless lowered, e.g. to test expiry.</summary>
+    public int StsMinimumDurationSeconds { get; set; } = 900;
+
     public IEnumerable<string> Validate()
     {
+        if (StsMinimumDurationSeconds is < 1 or > 900)
+        {
+            yield return "sts-minimum-duration-seconds must be from 1 to 900";
+        }
+
         if (string.IsNullOrWhiteSpace(Data))
         {
             yield return "data: a data directory is required";
