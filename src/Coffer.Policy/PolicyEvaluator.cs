@@ -110,7 +110,7 @@ public static class PolicyEvaluator
         };
     }
 
-    private static PolicyOutcome EvaluatePolicy(PolicySource source, RequestContext context, EvaluationTrace? trace)
+    internal static PolicyOutcome EvaluatePolicy(PolicySource source, RequestContext context, EvaluationTrace? trace)
     {
         var outcome = default(PolicyOutcome);
         var statements = source.Document.Statements;

@@ -18,6 +18,9 @@ public sealed class ProtocolOptions
 
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The shortest session STS issues, in seconds (AWS: 900).</summary>
+    public int StsMinimumDurationSeconds { get; set; } = 900;
+
     /// <summary>Total size of request headers accepted before RequestHeaderSectionTooLarge.</summary>
     public int MaxHeaderBytes { get; set; } = 16 * 1024;
 }

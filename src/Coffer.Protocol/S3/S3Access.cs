@@ -33,9 +33,12 @@ internal sealed class S3Access(Authorizer authorizer, BucketPolicies policies, T
                 }
 
                 return;
-            case S3Operation.DeleteObjects:
+            case S3Operation.DeleteObjects when principal is not null:
                 // Authorised key by key, as s3:DeleteObject on each object.
                 return;
+            case S3Operation.DeleteObjects:
+                // A batch delete is never granted to anyone anonymous.
+                throw new S3Exception(S3ErrorCode.AccessDenied);
             case S3Operation.PutBucketPolicy or S3Operation.GetBucketPolicy or S3Operation.DeleteBucketPolicy when principal is { IsRoot: true }:
                 // The account root can always repair a bucket policy that locks everyone out.
                 return;

@@ -190,6 +190,7 @@ internal static partial class ServeCommand
         return new ProtocolOptions
         {
             Region = options.Region,
+            StsMinimumDurationSeconds = options.StsMinimumDurationSeconds,
             PublicHost = publicHost,
             TrustedProxies = Split(options.TrustedProxies).Select(IPAddress.Parse).ToList(),
             VirtualHostSuffixes = suffixes.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
