@@ -89,6 +89,12 @@ public static class PolicyEvaluator
             return Decision.ExplicitDeny;
         }
 
+        // A role's trust policy must name the caller (or its account) whatever identity policies say.
+        if (request.ResourcePolicy?.Document.Kind == PolicyKind.Trust && grant == PrincipalMatch.None)
+        {
+            return Decision.ImplicitDeny;
+        }
+
         if (caller is null)
         {
             // Anonymous: only a resource policy naming everyone can allow.
