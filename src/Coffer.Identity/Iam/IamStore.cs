@@ -113,6 +113,15 @@ public sealed partial class IamStore
         return (reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
+    /// <summary>The entity's ARN and tags, or null when it does not exist (for authorising requests that name it).</summary>
+    public Task<(string Arn, IReadOnlyList<KeyValuePair<string, string>> Tags)?> FindEntityAsync(IamEntityKind kind, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(Read<(string, IReadOnlyList<KeyValuePair<string, string>>)?>(connection =>
+        {
+            using var command = Sql(connection, $"SELECT id, arn FROM {Table(kind)} WHERE name = $name", ("$name", name));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetString(1), ReadTags(connection, reader.GetString(0))) : null;
+        }));
+
     private static bool Exists(SqliteConnection connection, IamEntityKind kind, string name) =>
         Scalar(connection, $"SELECT COUNT(*) FROM {Table(kind)} WHERE name = $name", ("$name", name)) > 0;
 

@@ -3,7 +3,11 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Coffer.Crypto;
 using Coffer.Identity.AccessKeys;
+using Coffer.Identity.Iam;
 using Coffer.Protocol;
+using Coffer.Protocol.Auth;
+using Coffer.Protocol.Authorization;
+using Coffer.Protocol.Iam;
 using Coffer.Protocol.S3;
 using Coffer.Storage;
 using Coffer.Storage.Blobs.FileSystem;
@@ -25,6 +29,9 @@ internal static partial class ServeCommand
     public const string HealthPath = "/_coffer/health";
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often access keys' last use is written: batched, never a write per request.</summary>
+    private static readonly TimeSpan KeyUseFlushInterval = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -76,6 +83,7 @@ internal static partial class ServeCommand
 
         var (temporary, orphaned) = await store.RecoverAsync(CancellationToken.None);
         var (rootKeyId, generatedSecret) = await keys.EnsureRootKeyAsync(options.RootAccessKey, options.RootSecretKey, CancellationToken.None);
+        var iam = new IamStore(database, keys, time, await keys.EnsureAccountAsync(CancellationToken.None));
         if (generatedSecret is not null)
         {
             Console.WriteLine("Root credentials were created. They are shown only this once:");
@@ -100,6 +108,8 @@ internal static partial class ServeCommand
         }
 
         var endpoint = new S3Endpoint(store, keys, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var authorizer = new Authorizer(new PrincipalPolicies(iam), protocolOptions, time);
+        var iamEndpoint = new IamEndpoint(iam, keys, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -108,7 +118,12 @@ internal static partial class ServeCommand
                 return context.Response.WriteAsync("ok\n");
             }
 
-            return endpoint.HandleAsync(context);
+            // One port for every API, as AWS clients need only an endpoint: the signature's scope names the service.
+            return SigningScope.Service(context.Request) switch
+            {
+                IamEndpoint.Service => iamEndpoint.HandleAsync(context),
+                _ => endpoint.HandleAsync(context),
+            };
         });
 
         await app.StartAsync();
@@ -120,7 +135,9 @@ internal static partial class ServeCommand
         }
 
         using var sweeper = new Timer(_ => Sweep(store, blobs, options, logger), null, TimeSpan.FromSeconds(5), SweepInterval);
+        using var keyUse = new Timer(_ => FlushKeyUse(keys, logger), null, KeyUseFlushInterval, KeyUseFlushInterval);
         await app.WaitForShutdownAsync();
+        FlushKeyUse(keys, logger);
         LogStopped(logger);
         return 0;
     }
@@ -139,6 +156,18 @@ internal static partial class ServeCommand
         catch (Exception e)
         {
             LogSweepFailed(logger, e);
+        }
+    }
+
+    private static void FlushKeyUse(AccessKeyStore keys, ILogger logger)
+    {
+        try
+        {
+            keys.FlushUsageAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            LogKeyUseFlushFailed(logger, e);
         }
     }
 
@@ -205,6 +234,9 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The periodic sweep failed")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Writing access keys' last use failed")]
+    private static partial void LogKeyUseFlushFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);
