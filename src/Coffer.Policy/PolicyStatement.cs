@@ -1,3 +1,6 @@
+using Coffer.Policy.Conditions;
+using Coffer.Policy.Matching;
+
 namespace Coffer.Policy;
 
 public enum Effect
@@ -19,4 +22,19 @@ public sealed class PolicyStatement
     public PolicyPosition Start { get; init; }
 
     public PolicyPosition End { get; init; }
+
+    /// <summary>Zero-based position in the document's Statement list.</summary>
+    public int Index { get; init; }
+
+    internal ActionSet Actions { get; init; } = null!;
+
+    /// <summary>Null in a trust policy, which has no Resource element: the role is the resource.</summary>
+    internal ResourceSet? Resources { get; init; }
+
+    /// <summary>Null in identity and session policies.</summary>
+    internal PrincipalSet? Principals { get; init; }
+
+    internal bool PrincipalIsNegated { get; init; }
+
+    internal ConditionClause[] Conditions { get; init; } = [];
 }
