@@ -37,6 +37,21 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         await RunSessionAsync(executable, executable, [ScriptPath("s3_session.py")]);
     }
 
+    /// <summary>
+    /// IAM, STS and S3 together (scripts/iam_tenants.py): users confined to their folder or their
+    /// bucket, bucket policies, roles assumed through STS and used through pre-signed URLs, and
+    /// session expiry (the server issues sessions as short as one second for this).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task TenantScenario_PassesEveryCheck(string python)
+    {
+        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
+        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
+        var environment = new Dictionary<string, string> { ["COFFER_STS_MINIMUM_DURATION_SECONDS"] = "1" };
+        await RunSessionAsync(executable, executable, [ScriptPath("iam_tenants.py")], environment);
+    }
+
     [Theory]
     [MemberData(nameof(AwsClis))]
     public async Task AwsCliSession_PassesEveryCheck(string aws)
@@ -53,9 +68,9 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         await RunSessionAsync(executable, bash, [ScriptPath("s3_session_cli.sh"), executable]);
     }
 
-    private async Task RunSessionAsync(string client, string executable, IReadOnlyList<string> arguments)
+    private async Task RunSessionAsync(string client, string executable, IReadOnlyList<string> arguments, IDictionary<string, string>? serverEnvironment = null)
     {
-        await using var server = await CofferServer.StartAsync();
+        await using var server = await CofferServer.StartAsync(environment: serverEnvironment);
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Coffer.Crypto;
+using Coffer.Identity.Iam;
 using Coffer.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -14,13 +15,12 @@ namespace Coffer.Identity.AccessKeys;
 public sealed class AccessKeyStore
 {
     private const string RootPrefix = "AKIA";
-    private const string KeyIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private readonly SqliteDatabase _database;
     private readonly MasterKey _masterKey;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Credential> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Credential? Credential, long Generation)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccessKeyUse> _pendingUse = new(StringComparer.Ordinal);
 
     public AccessKeyStore(SqliteDatabase database, MasterKey masterKey, TimeProvider time)
     {
@@ -29,6 +29,9 @@ public sealed class AccessKeyStore
         _time = time;
         _database.Migrate(IdentitySchema.Module, IdentitySchema.Migrations);
     }
+
+    /// <summary>Bumped by every IAM change; cached credentials read at an older generation are read again.</summary>
+    public IdentityGeneration Generation { get; } = new();
 
     /// <summary>The account id, made on first start.</summary>
     public async Task<string> EnsureAccountAsync(CancellationToken cancellationToken) =>
@@ -59,7 +62,7 @@ public sealed class AccessKeyStore
     {
         var accountId = await EnsureAccountAsync(cancellationToken).ConfigureAwait(false);
         var root = Principal.Root(accountId);
-        return await _database.WriteAsync(connection =>
+        var result = await _database.WriteAsync(connection =>
         {
             if (accessKeyId is not null && secret is not null)
             {
@@ -78,25 +81,47 @@ public sealed class AccessKeyStore
                 return (existing, null);
             }
 
-            var newId = RootPrefix + RandomString(KeyIdAlphabet, 16);
-            var newSecret = RandomString(SecretAlphabet, 40);
+            var newId = IdentityIds.New(RootPrefix);
+            var newSecret = IdentityIds.NewSecret();
             Upsert(connection, newId, newSecret, root);
             return (newId, newSecret);
         }, cancellationToken).ConfigureAwait(false);
+        Generation.Bump();
+        return result;
     }
 
+    /// <summary>
+    /// The key and who it acts for: root, or an IAM user with its tags. Null when the key, or
+    /// the user it belonged to, does not exist.
+    /// </summary>
     public async Task<Credential?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(accessKeyId, out var cached))
+        // Read the generation first: a change committed during the read makes this entry stale.
+        var generation = Generation.Current;
+        if (_cache.TryGetValue(accessKeyId, out var cached) && cached.Generation == generation)
         {
-            return cached;
+            return cached.Credential;
         }
 
+        var credential = await ReadAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        if (_cache.Count > 100_000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[accessKeyId] = (credential, generation);
+        return credential;
+    }
+
+    private async Task<Credential?> ReadAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
         await using var connection = _database.OpenRead();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT k.secret_sealed, k.principal_arn, k.principal_name, k.is_root, k.status, a.account_id
-            FROM access_keys k CROSS JOIN account a WHERE k.access_key_id = $id
+            SELECT k.secret_sealed, k.principal_arn, k.principal_name, k.is_root, k.status, a.account_id,
+                   k.user_id, u.id, u.name, u.arn
+            FROM access_keys k CROSS JOIN account a LEFT JOIN iam_users u ON u.id = k.user_id
+            WHERE k.access_key_id = $id
             """;
         command.Parameters.AddWithValue("$id", accessKeyId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -106,10 +131,91 @@ public sealed class AccessKeyStore
         }
 
         var secret = _masterKey.Open((byte[])reader.GetValue(0), Encoding.UTF8.GetBytes(accessKeyId));
-        var principal = new Principal(reader.GetString(5), reader.GetString(1), reader.GetString(2), reader.GetInt64(3) != 0);
-        var credential = new Credential(accessKeyId, secret, principal, reader.GetString(4) == "Active");
-        _cache[accessKeyId] = credential;
-        return credential;
+        var accountId = reader.GetString(5);
+        var isActive = reader.GetString(4) == "Active";
+        if (reader.IsDBNull(6))
+        {
+            var root = new Principal(accountId, reader.GetString(1), reader.GetString(2), reader.GetInt64(3) != 0);
+            return new Credential(accessKeyId, secret, root, isActive);
+        }
+
+        if (reader.IsDBNull(7))
+        {
+            return null;
+        }
+
+        var userId = reader.GetString(7);
+        var userName = reader.GetString(8);
+        var user = new Principal(accountId, reader.GetString(9), userName, IsRoot: false)
+        {
+            Type = PrincipalType.User,
+            UserId = userId,
+            UserName = userName,
+            Tags = await ReadTagsAsync(connection, userId, cancellationToken).ConfigureAwait(false),
+        };
+        return new Credential(accessKeyId, secret, user, isActive);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> ReadTagsAsync(SqliteConnection connection, string entityId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, value FROM iam_tags WHERE entity_id = $id";
+        command.Parameters.AddWithValue("$id", entityId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tags[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return tags;
+    }
+
+    /// <summary>Notes a successful use in memory; <see cref="FlushUsageAsync"/> writes them in one batch.</summary>
+    public void RecordUse(string accessKeyId, string service, string region) =>
+        _pendingUse[accessKeyId] = new AccessKeyUse(_time.GetUtcNow(), service, region);
+
+    /// <summary>A use not yet flushed, which is newer than what the database holds.</summary>
+    public AccessKeyUse? PendingUse(string accessKeyId) => _pendingUse.TryGetValue(accessKeyId, out var use) ? use : null;
+
+    public async Task FlushUsageAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingUse.IsEmpty)
+        {
+            return;
+        }
+
+        var batch = new List<KeyValuePair<string, AccessKeyUse>>();
+        foreach (var entry in _pendingUse)
+        {
+            batch.Add(entry);
+        }
+
+        await _database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE access_keys SET last_used_at = $at, last_used_service = $service, last_used_region = $region WHERE access_key_id = $id";
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            var at = command.Parameters.Add("$at", SqliteType.Integer);
+            var service = command.Parameters.Add("$service", SqliteType.Text);
+            var region = command.Parameters.Add("$region", SqliteType.Text);
+            foreach (var (keyId, use) in batch)
+            {
+                id.Value = keyId;
+                at.Value = use.Date.ToUnixTimeMilliseconds();
+                service.Value = use.Service;
+                region.Value = use.Region;
+                command.ExecuteNonQuery();
+            }
+
+            return batch.Count;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Keep an entry that was replaced by a newer use while this batch was written.
+        foreach (var entry in batch)
+        {
+            _pendingUse.TryRemove(entry);
+        }
     }
 
     private void Upsert(SqliteConnection connection, string accessKeyId, string secret, Principal principal)
@@ -121,21 +227,15 @@ public sealed class AccessKeyStore
             ON CONFLICT(access_key_id) DO UPDATE SET secret_sealed = $secret, status = 'Active'
             """;
         command.Parameters.AddWithValue("$id", accessKeyId);
-        command.Parameters.AddWithValue("$secret", _masterKey.Seal(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(accessKeyId)));
+        command.Parameters.AddWithValue("$secret", Seal(accessKeyId, secret));
         command.Parameters.AddWithValue("$arn", principal.Arn);
         command.Parameters.AddWithValue("$name", principal.Name);
         command.Parameters.AddWithValue("$root", principal.IsRoot ? 1 : 0);
         command.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
-        _cache.TryRemove(accessKeyId, out _);
     }
 
-    private static string RandomString(string alphabet, int length) =>
-        string.Create(length, alphabet, static (span, chars) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
-            }
-        });
+    /// <summary>A secret sealed under the master key, bound to its key id.</summary>
+    internal byte[] Seal(string accessKeyId, string secret) =>
+        _masterKey.Seal(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(accessKeyId));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Coffer.Identity.AccessKeys;
+using Coffer.Identity.Sessions;
 using Coffer.Protocol.Checksums;
 using Coffer.Protocol.Http;
 using Coffer.Protocol.S3;
@@ -12,11 +13,67 @@ namespace Coffer.Protocol.Auth;
 /// Verifies AWS Signature Version 4 in an Authorization header or in a pre-signed query string,
 /// and wraps the body so that its payload hash or chunk signatures are checked as it is read.
 /// </summary>
-internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time, ProtocolOptions options)
+internal sealed class SigV4Authenticator(AccessKeyStore keys, SessionTokens sessions, TimeProvider time, ProtocolOptions options)
 {
     private const long MaxPresignExpiry = 604800;
 
+    private static readonly Expectation S3 = new("s3", AlternateRegion: null, BodyHash: null);
+
     private readonly ConcurrentDictionary<(string, string, string, string), byte[]> _signingKeys = new();
+
+    /// <summary>
+    /// The service named in the SigV4 credential scope (Authorization header or X-Amz-Credential),
+    /// read before authenticating so the request can be routed to its front-end; null when unsigned or SigV2.
+    /// </summary>
+    public static string? ScopeService(HttpRequest request, QueryParameters query)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        string? credential = null;
+        if (authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+        {
+            var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+            if (start >= 0)
+            {
+                var rest = authorization.AsSpan(start + "Credential=".Length);
+                var end = rest.IndexOfAny(',', ' ');
+                credential = (end < 0 ? rest : rest[..end]).ToString();
+            }
+        }
+        else if (authorization.Length == 0)
+        {
+            credential = query.Get("X-Amz-Credential");
+        }
+
+        var parts = credential?.Split('/');
+        return parts is { Length: 5 } ? parts[3] : null;
+    }
+
+    /// <summary>
+    /// Authenticates a Query-protocol request (IAM, STS) whose form body is already buffered:
+    /// such clients send no x-amz-content-sha256, so the signature covers the body's SHA-256.
+    /// The scope must name <paramref name="service"/> and the configured region or us-east-1.
+    /// </summary>
+    public async Task<AuthenticatedRequest> AuthenticateQueryAsync(HttpRequest request, string rawPath, QueryParameters query, ReadOnlyMemory<byte> body, string service, CancellationToken cancellationToken)
+    {
+        var expectation = new Expectation(service, "us-east-1", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span)));
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+        {
+            return await FromHeaderAsync(request, rawPath, query, authorization, expectation, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (authorization.Length > 0)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+        }
+
+        if (query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Signature") || query.Has("X-Amz-Credential"))
+        {
+            return await FromQueryAsync(request, rawPath, query, expectation, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new AuthenticatedRequest { Body = Stream.Null };
+    }
 
     /// <param name="v2Resource">The path SigV2 signs: "/bucket" + path for virtual-hosted requests, the path as sent otherwise.</param>
     public async Task<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, string rawPath, string v2Resource, QueryParameters query, CancellationToken cancellationToken)
@@ -26,7 +83,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         {
             if (authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
             {
-                return await FromHeaderAsync(request, rawPath, query, authorization, cancellationToken).ConfigureAwait(false);
+                return await FromHeaderAsync(request, rawPath, query, authorization, S3, cancellationToken).ConfigureAwait(false);
             }
 
             if (authorization.StartsWith("AWS ", StringComparison.Ordinal))
@@ -39,7 +96,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         if (query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Signature"))
         {
-            return await FromQueryAsync(request, rawPath, query, cancellationToken).ConfigureAwait(false);
+            return await FromQueryAsync(request, rawPath, query, S3, cancellationToken).ConfigureAwait(false);
         }
 
         if (query.Has("AWSAccessKeyId") || query.Has("Signature"))
@@ -75,8 +132,9 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
 
         // With x-amz-date signed among the amz headers, the Date line is left empty.
         var dateLine = amzDate.Length > 0 ? string.Empty : dateHeader;
-        var credential = await FindCredentialAsync(credentials[..colon], cancellationToken).ConfigureAwait(false);
+        var credential = await FindCredentialAsync(credentials[..colon], request, query, cancellationToken).ConfigureAwait(false);
         VerifyV2(request, credential, dateLine, resource, query, credentials[(colon + 1)..]);
+        RecordUse(credential, "s3", options.Region);
         return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.HeaderV2, SignedAt = requestTime };
     }
 
@@ -103,8 +161,9 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
                 .With("ServerTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         }
 
-        var credential = await FindCredentialAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
+        var credential = await FindCredentialAsync(accessKeyId, request, query, cancellationToken).ConfigureAwait(false);
         VerifyV2(request, credential, expires, resource, query, signature);
+        RecordUse(credential, "s3", options.Region);
         return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.QueryV2 };
     }
 
@@ -131,7 +190,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         }
     }
 
-    private async Task<AuthenticatedRequest> FromHeaderAsync(HttpRequest request, string rawPath, QueryParameters query, string authorization, CancellationToken cancellationToken)
+    private async Task<AuthenticatedRequest> FromHeaderAsync(HttpRequest request, string rawPath, QueryParameters query, string authorization, Expectation expectation, CancellationToken cancellationToken)
     {
         string? credential = null, signedHeaders = null, signature = null;
         foreach (var part in authorization[(SigV4.Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -177,7 +236,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             throw HeaderMalformed($"the date in the credential scope '{scope.Date}' does not match the request date '{amzDate[..8]}'");
         }
 
-        CheckRegionAndService(scope, HeaderMalformed);
+        CheckRegionAndService(scope, expectation, HeaderMalformed);
         var now = time.GetUtcNow();
         if ((requestTime - now).Duration() > options.MaxClockSkew)
         {
@@ -187,7 +246,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
                 .With("MaxAllowedSkewMilliseconds", ((long)options.MaxClockSkew.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         }
 
-        var payloadHash = request.Headers["x-amz-content-sha256"].ToString();
+        var payloadHash = PayloadHash(request, expectation);
         if (payloadHash.Length == 0)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
@@ -199,12 +258,13 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             throw HeaderMalformed("the host header must be signed");
         }
 
-        var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        var found = await FindCredentialAsync(scope.AccessKeyId, request, query, cancellationToken).ConfigureAwait(false);
         var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items), names, payloadHash, signature);
-        return WrapBody(request, payloadHash, found, signing, AuthScheme.HeaderV4, requestTime);
+        RecordUse(found, scope.Service, scope.Region);
+        return expectation.BodyHash is null ? WrapBody(request, payloadHash, found, signing, AuthScheme.HeaderV4, requestTime) : Buffered(found, AuthScheme.HeaderV4, requestTime);
     }
 
-    private async Task<AuthenticatedRequest> FromQueryAsync(HttpRequest request, string rawPath, QueryParameters query, CancellationToken cancellationToken)
+    private async Task<AuthenticatedRequest> FromQueryAsync(HttpRequest request, string rawPath, QueryParameters query, Expectation expectation, CancellationToken cancellationToken)
     {
         var algorithm = query.Get("X-Amz-Algorithm");
         var credential = query.Get("X-Amz-Credential");
@@ -239,7 +299,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             throw QueryError($"Invalid credential date \"{scope.Date}\". This date is not the same as X-Amz-Date: \"{amzDate[..8]}\".");
         }
 
-        CheckRegionAndService(scope, QueryError);
+        CheckRegionAndService(scope, expectation, QueryError);
         var now = time.GetUtcNow();
 
         // A pre-signed URL is judged by its own validity window, never by the clock-skew rule.
@@ -262,10 +322,13 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             throw QueryError("the host header must be signed");
         }
 
-        var found = await FindCredentialAsync(scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
-        var payloadHash = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } header ? header : SigV4.UnsignedPayload;
+        var found = await FindCredentialAsync(scope.AccessKeyId, request, query, cancellationToken).ConfigureAwait(false);
+        var payloadHash = expectation.BodyHash is not null
+            ? PayloadHash(request, expectation)
+            : request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } header ? header : SigV4.UnsignedPayload;
         var signing = Verify(request, found, scope, amzDate, rawPath, SigV4.CanonicalQuery(query.Items, exclude: "X-Amz-Signature"), names, payloadHash, signature);
-        return WrapBody(request, payloadHash, found, signing, AuthScheme.QueryV4, requestTime);
+        RecordUse(found, scope.Service, scope.Region);
+        return expectation.BodyHash is null ? WrapBody(request, payloadHash, found, signing, AuthScheme.QueryV4, requestTime) : Buffered(found, AuthScheme.QueryV4, requestTime);
     }
 
     /// <summary>Recomputes the signature over the canonical request; returns what verifying aws-chunked bodies needs.</summary>
@@ -350,8 +413,51 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         };
     }
 
-    private async Task<Credential> FindCredentialAsync(string accessKeyId, CancellationToken cancellationToken)
+    /// <summary>Last use is tracked for long-term keys, as IAM reports it; sessions are short-lived.</summary>
+    private void RecordUse(Credential credential, string service, string region)
     {
+        if (!credential.Principal.IsTemporary)
+        {
+            keys.RecordUse(credential.AccessKeyId, service, region);
+        }
+    }
+
+    /// <summary>
+    /// The credential a request names: a long-term key, or an STS session key with its token
+    /// (X-Amz-Security-Token, as a header or, in pre-signed URLs, a query parameter).
+    /// </summary>
+    private async Task<Credential> FindCredentialAsync(string accessKeyId, HttpRequest request, QueryParameters query, CancellationToken cancellationToken)
+    {
+        var token = request.Headers["x-amz-security-token"].ToString() is { Length: > 0 } header
+            ? header
+            : query.Get("X-Amz-Security-Token") ?? query.Get("x-amz-security-token");
+        if (SessionTokens.IsSessionKey(accessKeyId))
+        {
+            if (token is null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidAccessKeyId).With("AWSAccessKeyId", accessKeyId);
+            }
+
+            try
+            {
+                return sessions.Open(accessKeyId, token);
+            }
+            catch (SessionTokenException e) when (e.Error == SessionTokenError.Expired)
+            {
+                throw new S3Exception(S3ErrorCode.ExpiredToken);
+            }
+            catch (SessionTokenException)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidToken);
+            }
+        }
+
+        // A long-term key never comes with a token; one that does was not made here.
+        if (token is not null)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidToken);
+        }
+
         var credential = await keys.FindAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
         if (credential is null || !credential.IsActive)
         {
@@ -379,14 +485,39 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
         return key;
     }
 
-    private void CheckRegionAndService(CredentialScope scope, Func<string, S3Exception> error)
+    /// <summary>
+    /// The hash the canonical request carries: S3's x-amz-content-sha256 as sent, or for a
+    /// buffered Query body its computed hash, which a header, when sent, must agree with.
+    /// </summary>
+    private static string PayloadHash(HttpRequest request, Expectation expectation)
     {
-        if (scope.Service != "s3")
+        var header = request.Headers["x-amz-content-sha256"].ToString();
+        if (expectation.BodyHash is not { } computed)
         {
-            throw error($"the service '{scope.Service}' is wrong; expecting 's3'");
+            return header;
         }
 
-        if (scope.Region != options.Region)
+        if (header.Length > 0 && !header.Equals(computed, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new S3Exception(S3ErrorCode.XAmzContentSHA256Mismatch)
+                .With("ClientComputedContentSHA256", header)
+                .With("S3ComputedContentSHA256", computed);
+        }
+
+        return computed;
+    }
+
+    private static AuthenticatedRequest Buffered(Credential credential, AuthScheme scheme, DateTimeOffset signedAt) =>
+        new() { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = Stream.Null, Scheme = scheme, SignedAt = signedAt };
+
+    private void CheckRegionAndService(CredentialScope scope, Expectation expectation, Func<string, S3Exception> error)
+    {
+        if (scope.Service != expectation.Service)
+        {
+            throw error($"the service '{scope.Service}' is wrong; expecting '{expectation.Service}'");
+        }
+
+        if (scope.Region != options.Region && scope.Region != expectation.AlternateRegion)
         {
             throw error($"the region '{scope.Region}' is wrong; expecting '{options.Region}'").With("Region", options.Region);
         }
@@ -461,4 +592,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, TimeProvider time,
             .With("CanonicalRequest", canonical);
 
     private sealed record CredentialScope(string AccessKeyId, string Date, string Region, string Service);
+
+    /// <summary>What a front-end accepts: its service name, a region besides the configured one, and a buffered body's hash.</summary>
+    private sealed record Expectation(string Service, string? AlternateRegion, string? BodyHash);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Coffer.Identity.AccessKeys;
+using Coffer.Identity.Sessions;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Http;
@@ -30,11 +31,11 @@ public sealed partial class S3Endpoint
     private readonly BucketPolicies _policies;
     private readonly S3Access _access;
 
-    public S3Endpoint(ObjectStore store, AccessKeyStore keys, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
+    public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
         _options = options;
         _logger = logger;
-        _authenticator = new SigV4Authenticator(keys, time, options);
+        _authenticator = new SigV4Authenticator(keys, sessions, time, options);
         _policies = new BucketPolicies(store.Metadata);
         _access = new S3Access(authorizer, _policies, time);
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);

@@ -3,9 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Coffer.Crypto;
 using Coffer.Identity.AccessKeys;
+using Coffer.Identity.Iam;
+using Coffer.Identity.Sessions;
 using Coffer.Protocol;
+using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
+using Coffer.Protocol.Iam;
 using Coffer.Protocol.S3;
+using Coffer.Protocol.Sts;
 using Coffer.Storage;
 using Coffer.Storage.Blobs.FileSystem;
 using Coffer.Storage.Sqlite;
@@ -26,6 +31,9 @@ internal static partial class ServeCommand
     public const string HealthPath = "/_coffer/health";
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often access keys' last use is written: batched, never a write per request.</summary>
+    private static readonly TimeSpan KeyUseFlushInterval = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -77,6 +85,7 @@ internal static partial class ServeCommand
 
         var (temporary, orphaned) = await store.RecoverAsync(CancellationToken.None);
         var (rootKeyId, generatedSecret) = await keys.EnsureRootKeyAsync(options.RootAccessKey, options.RootSecretKey, CancellationToken.None);
+        var iam = new IamStore(database, keys, time, await keys.EnsureAccountAsync(CancellationToken.None));
         if (generatedSecret is not null)
         {
             Console.WriteLine("Root credentials were created. They are shown only this once:");
@@ -100,8 +109,11 @@ internal static partial class ServeCommand
             LogRecovered(logger, temporary, orphaned);
         }
 
-        var authorizer = new Authorizer(new NoIdentityPolicies(), protocolOptions, time);
-        var endpoint = new S3Endpoint(store, keys, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var sessions = new SessionTokens(masterKey, time);
+        var authorizer = new Authorizer(new PrincipalPolicies(iam), protocolOptions, time);
+        var endpoint = new S3Endpoint(store, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
+        var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -110,7 +122,13 @@ internal static partial class ServeCommand
                 return context.Response.WriteAsync("ok\n");
             }
 
-            return endpoint.HandleAsync(context);
+            // One port for every API, as AWS clients need only an endpoint: the signature's scope names the service.
+            return SigningScope.Service(context.Request) switch
+            {
+                IamEndpoint.Service => iamEndpoint.HandleAsync(context),
+                StsEndpoint.Service => stsEndpoint.HandleAsync(context),
+                _ => endpoint.HandleAsync(context),
+            };
         });
 
         await app.StartAsync();
@@ -122,7 +140,9 @@ internal static partial class ServeCommand
         }
 
         using var sweeper = new Timer(_ => Sweep(store, blobs, options, logger), null, TimeSpan.FromSeconds(5), SweepInterval);
+        using var keyUse = new Timer(_ => FlushKeyUse(keys, logger), null, KeyUseFlushInterval, KeyUseFlushInterval);
         await app.WaitForShutdownAsync();
+        FlushKeyUse(keys, logger);
         LogStopped(logger);
         return 0;
     }
@@ -141,6 +161,18 @@ internal static partial class ServeCommand
         catch (Exception e)
         {
             LogSweepFailed(logger, e);
+        }
+    }
+
+    private static void FlushKeyUse(AccessKeyStore keys, ILogger logger)
+    {
+        try
+        {
+            keys.FlushUsageAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            LogKeyUseFlushFailed(logger, e);
         }
     }
 
@@ -209,13 +241,9 @@ internal static partial class ServeCommand
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The periodic sweep failed")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Writing access keys' last use failed")]
+    private static partial void LogKeyUseFlushFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);
-}
-
-/// <summary>Until IAM users and roles exist, no principal has identity policies.</summary>
-internal sealed class NoIdentityPolicies : Coffer.Identity.IPrincipalPolicies
-{
-    public ValueTask<IReadOnlyList<Coffer.Policy.PolicySource>> ForAsync(Coffer.Identity.Principal principal, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<Coffer.Policy.PolicySource>>([]);
 }

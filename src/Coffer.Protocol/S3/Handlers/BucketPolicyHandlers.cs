@@ -12,6 +12,8 @@ internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMet
 
     public async Task PutAsync(S3Context context)
     {
+        // A missing bucket is reported before anything about the document.
+        await metadata.GetBucketConfigAsync(context.BucketName, BucketPolicies.ConfigName, context.Aborted).ConfigureAwait(false);
         var bytes = await ReadLimitedAsync(context.Auth.Body, context.Aborted).ConfigureAwait(false);
         string text;
         try

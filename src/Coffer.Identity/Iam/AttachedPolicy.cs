@@ -1,0 +1,3 @@
+namespace Coffer.Identity.Iam;
+
+public sealed record AttachedPolicy(string PolicyName, string PolicyArn);

@@ -1,0 +1,3 @@
+namespace Coffer.Identity.Iam;
+
+public sealed record PolicyVersion(string VersionId, string Document, bool IsDefaultVersion, DateTimeOffset CreateDate);
