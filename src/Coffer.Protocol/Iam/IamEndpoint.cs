@@ -1,7 +1,7 @@
 using Coffer.Identity;
 using Coffer.Identity.AccessKeys;
-using Coffer.Identity.Sessions;
 using Coffer.Identity.Iam;
+using Coffer.Identity.Sessions;
 using Coffer.Policy;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
