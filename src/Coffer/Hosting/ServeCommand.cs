@@ -122,6 +122,7 @@ internal static partial class ServeCommand
             return SigningScope.Service(context.Request) switch
             {
                 IamEndpoint.Service => iamEndpoint.HandleAsync(context),
+                null when SigningScope.IsUnsignedQueryCall(context.Request) => iamEndpoint.HandleAsync(context),
                 _ => endpoint.HandleAsync(context),
             };
         });
