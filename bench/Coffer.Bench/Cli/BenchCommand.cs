@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Coffer.Bench.Baseline;
+using Coffer.Bench.Policy;
 using Coffer.Bench.Reporting;
 using Coffer.Bench.S3;
 
@@ -26,6 +27,10 @@ internal static class BenchCommand
           coffer-bench baseline [--listen 127.0.0.1:0]
               A bare Kestrel server answering the same requests with no auth and no storage;
               prints "listening on http://HOST:PORT" and runs until SIGTERM or Ctrl+C.
+          coffer-bench policy [--seconds 3]
+              Decisions per second of the IAM policy engine for a typical user (3 policies,
+              10 statements, 2 conditions), an allowed and a denied request, single thread;
+              prints decisions/s, ns and allocated bytes per decision.
           coffer-bench report [--result NAME=FILE]... [--missing NAME=REASON]... [--dd-mibs X]
                               [--rss-large NAME=KB]... [--rss NAME=KB]...
                               [--mp-result NAME=FILE]... [--mp-missing NAME=REASON]... [--mp-dd-mibs X] [--mp-rss NAME=KB]...
@@ -48,6 +53,8 @@ internal static class BenchCommand
 
     private static readonly string[] BaselineOptions = ["listen"];
 
+    private static readonly string[] PolicyOptions = ["seconds"];
+
     private static readonly string[] ReportOptions =
         ["result", "missing", "dd-mibs", "rss-large", "rss", "mp-result", "mp-missing", "mp-dd-mibs", "mp-rss"];
 
@@ -67,6 +74,8 @@ internal static class BenchCommand
                 "s3" => await RunS3Async(CommandLine.Parse(rest, S3Options, S3Flags)),
                 "multipart" => await RunMultipartAsync(CommandLine.Parse(rest, MultipartOptions, S3Flags)),
                 "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
+                "policy" => PolicyBenchmark.Run(
+                    TimeSpan.FromSeconds(CommandLine.Parse(rest, PolicyOptions).GetInt("seconds", 3, 1, 600)), Console.Out),
                 "report" => RunReport(CommandLine.Parse(rest, ReportOptions)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };

@@ -57,8 +57,8 @@ internal sealed class StatementParser(JsonElement element, int index, PolicyKind
 
         var parsedEffect = ParseEffect(effect);
         var actions = ParseActions(action, notAction);
-        var resources = ParseResources(resource, notResource);
         var (principals, negated) = ParsePrincipals(principal, notPrincipal, parsedEffect);
+        var resources = ParseResources(resource, notResource);
         var conditions = condition is { } c ? ParseConditions(c) : [];
         return new PolicyStatement
         {
