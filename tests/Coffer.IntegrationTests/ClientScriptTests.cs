@@ -68,6 +68,34 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         await RunSessionAsync(executable, bash, [ScriptPath("s3_session_cli.sh"), executable]);
     }
 
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task IamBoto3Session_PassesEveryCheck(string python)
+    {
+        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
+        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
+        if (python == "python3")
+        {
+            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
+        }
+
+        await RunSessionAsync(executable, executable, [ScriptPath("iam_session.py")]);
+    }
+
+    [Theory]
+    [MemberData(nameof(AwsClis))]
+    public async Task IamAwsCliSession_PassesEveryCheck(string aws)
+    {
+        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
+        var bash = RequireExecutable("bash", "apt-get install bash");
+        if (aws == "aws")
+        {
+            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
+        }
+
+        await RunSessionAsync(executable, bash, [ScriptPath("iam_session_cli.sh"), executable]);
+    }
+
     private async Task RunSessionAsync(string client, string executable, IReadOnlyList<string> arguments, IDictionary<string, string>? serverEnvironment = null)
     {
         await using var server = await CofferServer.StartAsync(environment: serverEnvironment);

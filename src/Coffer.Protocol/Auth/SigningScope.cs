@@ -21,4 +21,15 @@ public static class SigningScope
 
         return SigV4Authenticator.ScopeService(request, query);
     }
+
+    /// <summary>
+    /// An unsigned form POST to "/": a Query-protocol call without credentials (S3 has no such
+    /// operation), which the Query front-end answers with MissingAuthenticationToken.
+    /// </summary>
+    public static bool IsUnsignedQueryCall(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && request.Path.Value == "/"
+        && request.Headers.Authorization.Count == 0
+        && !request.Query.ContainsKey("X-Amz-Credential")
+        && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -132,8 +132,7 @@ internal sealed partial class IamHandlers
 
         var identity = new List<PolicySource>(await store.PoliciesOfAsync(kind, name, c.Aborted).ConfigureAwait(false));
         identity.AddRange(PolicyInputs(c));
-        var caller = c.Request.Get("CallerArn") ?? (kind == IamEntityKind.Role ? null : sourceArn);
-        return Simulate(c, identity, caller);
+        return Simulate(c, identity, c.Request.Get("CallerArn") ?? sourceArn);
     }
 
     private Task<Action<XmlBuilder>?> SimulateCustomPolicyAsync(IamContext c)
@@ -144,7 +143,8 @@ internal sealed partial class IamHandlers
             throw QueryException.Constraint("policyInputList", null, "must not be null");
         }
 
-        return Task.FromResult(Simulate(c, identity, c.Request.Get("CallerArn")));
+        // Identity policies never apply to an anonymous caller, so the simulation needs one.
+        return Task.FromResult(Simulate(c, identity, c.Request.Get("CallerArn") ?? c.Principal.Arn));
     }
 
     /// <summary>(kind, name) of arn:aws:iam::ACCOUNT:user|group|role/PATH/NAME in this account.</summary>
@@ -186,7 +186,7 @@ internal sealed partial class IamHandlers
         return sources;
     }
 
-    private Action<XmlBuilder>? Simulate(IamContext c, IReadOnlyList<PolicySource> identity, string? callerArn)
+    private Action<XmlBuilder>? Simulate(IamContext c, IReadOnlyList<PolicySource> identity, string callerArn)
     {
         var actions = c.Request.List("ActionNames");
         if (actions.Count == 0)
@@ -209,7 +209,7 @@ internal sealed partial class IamHandlers
         }
 
         var keys = ContextEntries(c);
-        var caller = callerArn is null ? null : new CallerIdentity(store.AccountId, callerArn, IsRoot: false);
+        var caller = new CallerIdentity(store.AccountId, callerArn, IsRoot: false);
         var results = new List<(string Action, string Resource, Evaluation Evaluation)>();
         foreach (var action in actions)
         {

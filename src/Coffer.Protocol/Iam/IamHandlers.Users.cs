@@ -156,9 +156,9 @@ internal sealed partial class IamHandlers
     private async Task<Action<XmlBuilder>?> CreateRoleAsync(IamContext c)
     {
         var name = RoleName(c);
-        var trust = Document(c, "AssumeRolePolicyDocument", Policy.PolicyKind.Trust, TrustPolicyLimit, $"Cannot exceed quota for ACLSizePerRole: {TrustPolicyLimit}");
         var description = c.Request.Get("Description") is { } d ? IamValidation.Description(d) : null;
         var maxSession = c.Request.Int("MaxSessionDuration", 3600, 43200) ?? IamStore.DefaultMaxSessionDuration;
+        var trust = Document(c, "AssumeRolePolicyDocument", Policy.PolicyKind.Trust, TrustPolicyLimit, $"Cannot exceed quota for ACLSizePerRole: {TrustPolicyLimit}");
         var role = await store.CreateRoleAsync(name, Path(c), trust, description, maxSession, Tags(c), c.Aborted).ConfigureAwait(false);
         return xml => IamXml.Role(xml, "Role", role, withTags: true);
     }
@@ -184,7 +184,9 @@ internal sealed partial class IamHandlers
         var description = c.Request.Get("Description") is { } d ? IamValidation.Description(d) : null;
         var maxSession = c.Request.Int("MaxSessionDuration", 3600, 43200);
         await store.UpdateRoleAsync(RoleName(c), description, maxSession, c.Aborted).ConfigureAwait(false);
-        return null;
+
+        // UpdateRole, unlike most writes, has a (empty) result element in IAM's model.
+        return _ => { };
     }
 
     private async Task<Action<XmlBuilder>?> UpdateAssumeRolePolicyAsync(IamContext c)

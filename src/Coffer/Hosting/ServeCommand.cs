@@ -127,6 +127,7 @@ internal static partial class ServeCommand
             {
                 IamEndpoint.Service => iamEndpoint.HandleAsync(context),
                 StsEndpoint.Service => stsEndpoint.HandleAsync(context),
+                null when SigningScope.IsUnsignedQueryCall(context.Request) => iamEndpoint.HandleAsync(context),
                 _ => endpoint.HandleAsync(context),
             };
         });
