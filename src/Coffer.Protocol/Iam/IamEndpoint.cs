@@ -20,115 +20,38 @@ namespace Coffer.Protocol.Iam;
 /// find the operation, authorise it through the shared <see cref="Authorizer"/>, dispatch
 /// with one switch, and answer in IAM's XML, errors included.
 /// </summary>
-public sealed partial class IamEndpoint
+public sealed class IamEndpoint
 {
     public const string Service = "iam";
     public const string Version = "2010-05-08";
     public const string Namespace = "https://iam.amazonaws.com/doc/2010-05-08/";
 
-    private static readonly QueryResponseWriter Writer = new(Namespace);
-
     private readonly IamStore _store;
     private readonly Authorizer _authorizer;
-    private readonly SigV4Authenticator _authenticator;
+    private readonly QueryFrontEnd<IamOperation> _frontEnd;
     private readonly IamHandlers _handlers;
-    private readonly ILogger<IamEndpoint> _logger;
 
     public IamEndpoint(IamStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<IamEndpoint> logger)
     {
         _store = store;
         _authorizer = authorizer;
-        _logger = logger;
-        _authenticator = new SigV4Authenticator(keys, sessions, time, options);
+        _frontEnd = new QueryFrontEnd<IamOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, Version, Namespace, logger);
         _handlers = new IamHandlers(store);
     }
 
-    public async Task HandleAsync(HttpContext http)
+    public Task HandleAsync(HttpContext http) => _frontEnd.HandleAsync(http, RunAsync, e => e is IamException iam ? Map(iam) : null);
+
+    private async Task<Action<XmlBuilder>?> RunAsync(QueryCall call, IamOperation operation)
     {
-        var requestId = Guid.NewGuid().ToString();
-        http.Response.Headers["x-amzn-RequestId"] = requestId;
-        http.Response.Headers.Server = "Coffer";
-        try
+        // AWS: GetSessionToken credentials may call IAM only when the session was MFA-authenticated.
+        if (call.Principal is { IsTemporary: true, Type: not PrincipalType.AssumedRole, MultiFactorAuthenticated: false })
         {
-            var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
-            var question = target.IndexOf('?', StringComparison.Ordinal);
-            var rawPath = question < 0 ? target : target[..question];
-            QueryParameters urlQuery;
-            QueryRequest request;
-            byte[] body;
-            try
-            {
-                urlQuery = QueryParameters.Parse(question < 0 ? [] : target.AsSpan(question + 1));
-                body = HttpMethods.IsPost(http.Request.Method) ? await QueryBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false) : [];
-                request = QueryRequest.Parse(urlQuery, body);
-            }
-            catch (FormatException)
-            {
-                throw new QueryException("MalformedQueryString", 400, "The query string or form body is not valid percent-encoded UTF-8.");
-            }
-
-            AuthenticatedRequest auth;
-            try
-            {
-                auth = await _authenticator.AuthenticateQueryAsync(http.Request, rawPath, urlQuery, body, Service, http.RequestAborted).ConfigureAwait(false);
-            }
-            catch (S3Exception e)
-            {
-                throw QueryAuthentication.Map(e);
-            }
-
-            var principal = auth.Principal
-                ?? throw new QueryException("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
-            var operation = Operation(request);
-
-            // AWS: GetSessionToken credentials may call IAM only when the session was MFA-authenticated.
-            if (principal is { IsTemporary: true, Type: PrincipalType.User, MultiFactorAuthenticated: false })
-            {
-                throw new QueryException("AccessDenied", 403, $"Cannot call {operation} with session credentials");
-            }
-
-            var context = new IamContext { Http = http, Request = request, Operation = operation, Principal = principal };
-            await AuthorizeAsync(context).ConfigureAwait(false);
-            var result = await _handlers.DispatchAsync(context).ConfigureAwait(false);
-            await Writer.WriteResultAsync(http, operation.ToString(), requestId, result).ConfigureAwait(false);
-        }
-        catch (QueryException e)
-        {
-            await Writer.WriteErrorAsync(http, e, requestId).ConfigureAwait(false);
-        }
-        catch (IamException e)
-        {
-            await Writer.WriteErrorAsync(http, Map(e), requestId).ConfigureAwait(false);
-        }
-        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; nobody reads an answer.
-        }
-        catch (Exception e)
-        {
-            LogUnexpected(_logger, e, requestId);
-            await Writer.WriteErrorAsync(http, QueryException.InternalFailure(), requestId).ConfigureAwait(false);
-        }
-    }
-
-    private static IamOperation Operation(QueryRequest request)
-    {
-        var action = request.Action;
-        if (string.IsNullOrEmpty(action))
-        {
-            throw new QueryException("MissingAction", 400, "Missing Action");
+            throw new QueryException("AccessDenied", 403, $"Cannot call {operation} with session credentials");
         }
 
-        var version = request.Get("Version");
-        // Only plain names: Enum.TryParse would also take numbers and comma lists.
-        if (!action.All(char.IsAsciiLetter)
-            || !Enum.TryParse<IamOperation>(action, ignoreCase: false, out var operation)
-            || (version is not null && version != Version))
-        {
-            throw new QueryException("InvalidAction", 400, $"Could not find operation {action} for version {version ?? Version}");
-        }
-
-        return operation;
+        var context = new IamContext { Http = call.Http, Request = call.Request, Operation = operation, Principal = call.Principal };
+        await AuthorizeAsync(context).ConfigureAwait(false);
+        return await _handlers.DispatchAsync(context).ConfigureAwait(false);
     }
 
     /// <summary>Asks the policy engine before any handler runs; root is allowed by the engine itself.</summary>
@@ -231,7 +154,4 @@ public sealed partial class IamEndpoint
         IamError.MalformedPolicyDocument => new QueryException("MalformedPolicyDocument", 400, e.Message),
         _ => new QueryException("InvalidInput", 400, e.Message),
     };
-
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Error, Message = "IAM request {RequestId} failed unexpectedly")]
-    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
 }

@@ -63,6 +63,13 @@ internal sealed class S3Access(Authorizer authorizer, BucketPolicies policies, T
     public async ValueTask<bool> AllowsAsync(S3Context context, string action, string? bucket, string resource)
     {
         var bucketPolicy = bucket is null ? null : await policies.GetAsync(bucket, context.Aborted).ConfigureAwait(false);
+
+        // Root answers to nothing but a bucket policy's explicit deny; without one there is nothing to ask.
+        if (bucketPolicy is null && context.Auth.Principal is { IsRoot: true })
+        {
+            return true;
+        }
+
         context.ConditionKeys ??= Keys(context);
         var question = new AuthorizationQuestion(context.Auth.Principal, action, resource, context.ConditionKeys, bucketPolicy);
         return await authorizer.DecideAsync(question, context.Aborted).ConfigureAwait(false) == Decision.Allow;

@@ -19,15 +19,15 @@ internal sealed partial class StsHandlers(IamStore store, SessionTokens tokens, 
     private const int MaxSessionPolicyChars = 2048;
     private const int MaxSessionTags = 50;
 
-    public Task<Action<XmlBuilder>> DispatchAsync(StsOperation operation, HttpContext http, QueryRequest request, Principal caller) => operation switch
+    public Task<Action<XmlBuilder>?> DispatchAsync(StsOperation operation, HttpContext http, QueryRequest request, Principal caller) => operation switch
     {
         StsOperation.AssumeRole => AssumeRoleAsync(http, request, caller),
-        StsOperation.GetSessionToken => Task.FromResult(GetSessionToken(request, caller)),
-        StsOperation.GetCallerIdentity => Task.FromResult(GetCallerIdentity(caller)),
+        StsOperation.GetSessionToken => Task.FromResult<Action<XmlBuilder>?>(GetSessionToken(request, caller)),
+        StsOperation.GetCallerIdentity => Task.FromResult<Action<XmlBuilder>?>(GetCallerIdentity(caller)),
         _ => throw new QueryException("InvalidAction", 400, $"Could not find operation {operation}"),
     };
 
-    private async Task<Action<XmlBuilder>> AssumeRoleAsync(HttpContext http, QueryRequest request, Principal caller)
+    private async Task<Action<XmlBuilder>?> AssumeRoleAsync(HttpContext http, QueryRequest request, Principal caller)
     {
         var roleArn = request.Required("RoleArn");
         Constrain("roleArn", roleArn, 20, 2048, null);
