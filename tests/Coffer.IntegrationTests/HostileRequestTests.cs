@@ -127,9 +127,10 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Request_SignedForAnotherService_FailsWithAuthorizationHeaderMalformed()
     {
-        var iam = new SigV4Signer(CofferServer.AccessKey, CofferServer.SecretKey, SdkServerFixture.Region, "iam");
+        // "iam" (and later "sts") go to their own front-ends on this port; any other service stays with S3.
+        var sqs = new SigV4Signer(CofferServer.AccessKey, CofferServer.SecretKey, SdkServerFixture.Region, "sqs");
 
-        using var response = await _http.SendAsync(fixture.Signed(HttpMethod.Get, $"/{_bucket}/existing", signer: iam));
+        using var response = await _http.SendAsync(fixture.Signed(HttpMethod.Get, $"/{_bucket}/existing", signer: sqs));
 
         await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "AuthorizationHeaderMalformed");
     }
