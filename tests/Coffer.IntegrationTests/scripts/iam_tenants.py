@@ -343,6 +343,60 @@ def roles(iam, s3_root, account):
     denied("the narrowed session deleting (the role never allowed it)", lambda: s3.delete_object(Bucket=bucket, Key="report.txt"))
 
 
+def external_id_and_session_tags(iam, s3_root, account):
+    step("ExternalId, session tags as policy variables, role chaining")
+    bucket = "team-files"
+    for team in ("red", "blue"):
+        s3_root.put_object(Bucket=bucket, Key=f"teams/{team}/plan.txt", Body=f"{team} plan".encode())
+    partner = client("sts", *new_user(iam, "partner", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": f"arn:aws:iam::{account}:role/partner-*"}],
+    }))
+    iam.create_role(RoleName="partner-access", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:user/partner"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": "contract-4711"}}},
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:user/partner"}, "Action": "sts:TagSession",
+             "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}},
+        ],
+    }))
+    # One role for every team: the session's tag decides which folder it reaches.
+    iam.put_role_policy(RoleName="partner-access", PolicyName="team-folder", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/teams/${{aws:PrincipalTag/team}}/*"}],
+    }))
+    role = f"arn:aws:iam::{account}:role/partner-access"
+    denied("assuming without the ExternalId", lambda: partner.assume_role(RoleArn=role, RoleSessionName="partner"))
+    denied("assuming with a wrong ExternalId", lambda: partner.assume_role(RoleArn=role, RoleSessionName="partner", ExternalId="contract-0000"))
+    denied("a session tag the trust policy does not allow", lambda: partner.assume_role(
+        RoleArn=role, RoleSessionName="partner", ExternalId="contract-4711", Tags=[{"Key": "admin", "Value": "yes"}]))
+    creds = partner.assume_role(RoleArn=role, RoleSessionName="partner", ExternalId="contract-4711",
+                                Tags=[{"Key": "team", "Value": "red"}])["Credentials"]
+    s3 = client("s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    if body(s3, bucket, "teams/red/plan.txt") != b"red plan":
+        fail("the red session cannot read the red folder")
+    denied("the red session reading the blue folder", lambda: s3.get_object(Bucket=bucket, Key="teams/blue/plan.txt"))
+
+    # Role chaining: a session may assume another role, for at most an hour.
+    iam.update_assume_role_policy(RoleName="team-viewer", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": [
+            f"arn:aws:iam::{account}:user/operator", f"arn:aws:iam::{account}:role/partner-access"]}, "Action": "sts:AssumeRole"}],
+    }))
+    iam.put_role_policy(RoleName="partner-access", PolicyName="chain", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{account}:role/team-viewer"}],
+    }))
+    chained_sts = client("sts", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    denied("a chained session longer than an hour", lambda: chained_sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/team-viewer", RoleSessionName="chained", DurationSeconds=3601), code="ValidationError")
+    chained = chained_sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/team-viewer", RoleSessionName="chained")["Credentials"]
+    viewer = client("s3", chained["AccessKeyId"], chained["SecretAccessKey"], chained["SessionToken"])
+    if body(viewer, bucket, "report.txt") != b"quarterly report":
+        fail("the chained viewer session cannot read")
+
+
 def expiry(iam, account):
     step("temporary credentials expire")
     # botocore refuses DurationSeconds under AWS's 900 before sending; this server was started
@@ -380,6 +434,7 @@ def main():
     home_folders(iam, s3_root, account)
     own_buckets(iam, s3_root)
     roles(iam, s3_root, account)
+    external_id_and_session_tags(iam, s3_root, account)
     expiry(iam, account)
     print("OK", flush=True)
 
