@@ -8,11 +8,14 @@
 #      actions and resources the benchmark does not touch, so the engine has to skip them; and an
 #      access key for it
 #   3. runs coffer-bench s3 (small objects only) against that one server as root and as the user,
-#      alternately (root, user, root, user, ...), each into its own bucket, after one unmeasured
-#      warm-up run of each so that the server's JIT and caches are warm for both
+#      alternately, each into its own bucket, after one unmeasured warm-up run of each so that the
+#      server's JIT and caches are warm for both; root goes first in odd rounds and last in even
+#      ones (root, user, user, root, root, user, ...), so that a drift over the run cancels out;
+#      the server's CPU time is read around every run
 #   4. prints a markdown table: per small-object phase, the best ops/s of root and of the user,
 #      user/root, and the authorisation cost 1 - user/root; GET is the headline (Coffer's target:
-#      under 5%)
+#      under 5%); each round's user/root ratio; and the server's CPU time per request for each
+#      identity, which other load on the machine moves much less than throughput
 #
 # Root skips identity policies (the engine allows the account root unless a policy explicitly
 # denies it), but otherwise takes the same path (signature, context keys, bucket policy look-up),
@@ -23,9 +26,9 @@
 #   bench/authz.sh [--allow-all] [--no-build]
 #
 # Environment:
-#   BENCH_AUTHZ_ROUNDS=3      measured rounds; each runs root, then the user(s)
+#   BENCH_AUTHZ_ROUNDS=3      measured rounds; each runs root and the user(s) once
 #   BENCH_SMALL_OPS=20000     small objects written, read and deleted per run
-#   BENCH_WARMUP_OPS=2000     small objects per unmeasured warm-up run (0: none)
+#   BENCH_WARMUP_OPS=5000     small objects per unmeasured warm-up run (0: none)
 #   BENCH_SMALL=4KiB          each small object
 #   BENCH_CONCURRENCY=32      concurrent clients
 #   BENCH_PHASE_TIMEOUT=600   seconds; upper bound on each phase
@@ -53,7 +56,7 @@ done
 
 ROUNDS="${BENCH_AUTHZ_ROUNDS:-3}"
 SMALL_OPS="${BENCH_SMALL_OPS:-20000}"
-WARMUP_OPS="${BENCH_WARMUP_OPS:-2000}"
+WARMUP_OPS="${BENCH_WARMUP_OPS:-5000}"
 SMALL="${BENCH_SMALL:-4KiB}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 PHASE_TIMEOUT="${BENCH_PHASE_TIMEOUT:-600}"
@@ -247,24 +250,43 @@ run_bench() {
   grep -E '^(small-|phase)' "$file.txt" | sed "s/^/[authz]   /" >&2 || true
 }
 
+# server_cpu_ticks : user + system CPU time the server has used, in clock ticks
+server_cpu_ticks() { sed 's/.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'; }
+CLOCK_TICKS="$(getconf CLK_TCK)"
+# cpu_since TICKS : the server's CPU seconds since then
+cpu_since() { awk -v a="$1" -v b="$(server_cpu_ticks)" -v hz="$CLOCK_TICKS" 'BEGIN { printf "%.2f", (b - a) / hz }'; }
+
 # 3. warm-up, then the measured rounds; the load average is noted at the start of each run
 if [ "$WARMUP_OPS" -gt 0 ]; then
   for entry in "${IDENTITIES[@]}"; do
     read -r name key secret bucket <<<"$entry"
     say "warm-up: $name, $WARMUP_OPS objects"
+    before="$(server_cpu_ticks)"
     run_bench "$name" "$key" "$secret" "$bucket" "$WARMUP_OPS" "$OUT/warmup-$name"
+    say "  server CPU $(cpu_since "$before") s"
   done
 fi
 
 LOADS=()
 RESULTS=()
 for round in $(seq 1 "$ROUNDS"); do
-  for entry in "${IDENTITIES[@]}"; do
+  # root first in odd rounds, last in even ones (root, user, user, root, root, user, ...), so that a
+  # drift over the run (JIT tiering, the database, other load) does not always favour the same side
+  ORDER=("${IDENTITIES[@]}")
+  if [ $((round % 2)) = 0 ]; then
+    ORDER=()
+    for ((i = ${#IDENTITIES[@]} - 1; i >= 0; i--)); do ORDER+=("${IDENTITIES[i]}"); done
+  fi
+  for entry in "${ORDER[@]}"; do
     read -r name key secret bucket <<<"$entry"
     LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
     say "round $round of $ROUNDS: $name, $SMALL x $SMALL_OPS, $CONCURRENCY clients (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    before="$(server_cpu_ticks)"
     run_bench "$name" "$key" "$secret" "$bucket" "$SMALL_OPS" "$OUT/$name-$round"
-    RESULTS+=("$name=$OUT/$name-$round.json")
+    # CPU seconds the server spent on this run; less sensitive to other load than ops/s
+    cpu="$(cpu_since "$before")"
+    say "  server CPU $cpu s"
+    RESULTS+=("$name=$cpu=$OUT/$name-$round.json")
   done
 done
 
@@ -272,41 +294,48 @@ done
 {
   echo "## coffer-bench authorisation cost: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
-  echo "small objects $SMALL x $SMALL_OPS, $CONCURRENCY concurrent clients, one server; $ROUNDS round(s) of ${IDENTITIES[*]%% *} (in that order), best run per phase;"
+  echo "small objects $SMALL x $SMALL_OPS, $CONCURRENCY concurrent clients, one server; $ROUNDS round(s) of ${IDENTITIES[*]%% *} (reversed in even rounds) after a warm-up of $WARMUP_OPS; best run per phase;"
   echo "user: 3 managed policies, 10 statements, 2 with conditions; $(nproc) cores, kernel $(uname -r); client and server share the machine."
   echo "1-minute load average as each run started: ${LOADS[*]}."
   echo
   python3 - "${RESULTS[@]}" <<'PY'
-import json, sys
+import json, statistics, sys
 from collections import defaultdict
 
-best = defaultdict(dict)   # phase -> identity -> best ops/s
-runs = defaultdict(list)   # (phase, identity) -> ops/s per round
+PHASES = (("small-get", "GET (headline)"), ("small-put", "PUT"), ("small-delete", "DELETE"))
+runs = defaultdict(list)   # (phase, identity) -> ops/s per round, None where the phase failed
+cpu = defaultdict(list)    # identity -> server CPU microseconds per request, per round
 failed = []
 for arg in sys.argv[1:]:
-    name, path = arg.split("=", 1)
+    name, seconds, path = arg.split("=", 2)
     with open(path) as f:
         report = json.load(f)
+    requests = 0
     for phase in report["phases"]:
         if not phase["name"].startswith("small-"):
             continue
+        requests += phase["operations"] + phase["errors"]
         if phase["errors"] or phase.get("firstError"):
             failed.append(f'{name} {phase["name"]}: {phase.get("firstError") or phase["errors"]}')
-            continue
-        ops = phase["opsPerSecond"]
-        runs[(phase["name"], name)].append(ops)
-        best[phase["name"]][name] = max(ops, best[phase["name"]].get(name, 0.0))
+            runs[(phase["name"], name)].append(None)
+        else:
+            runs[(phase["name"], name)].append(phase["opsPerSecond"])
+    if requests:
+        cpu[name].append(float(seconds) * 1e6 / requests)
 
-users = [n for n in ("user", "allow-all") if any(n in b for b in best.values())]
+def best(phase, name):
+    values = [v for v in runs.get((phase, name), []) if v]
+    return max(values) if values else None
+
+users = [n for n in ("user", "allow-all") if cpu.get(n) or any(k[1] == n for k in runs)]
 header = "| phase | root ops/s |" + "".join(f" {u} ops/s | {u}/root | {u} cost |" for u in users)
 print(header)
 print("|" + "---|" * (header.count("|") - 1))
-for phase, label in (("small-get", "GET (headline)"), ("small-put", "PUT"), ("small-delete", "DELETE")):
-    row = best.get(phase, {})
-    root = row.get("root")
+for phase, label in PHASES:
+    root = best(phase, "root")
     cells = [label, f"{root:,.0f}" if root else "n/a"]
     for u in users:
-        ops = row.get(u)
+        ops = best(phase, u)
         if ops and root:
             ratio = ops / root
             cells += [f"{ops:,.0f}", f"{ratio:.3f}", f"{(1 - ratio) * 100:.1f}%"]
@@ -314,17 +343,37 @@ for phase, label in (("small-get", "GET (headline)"), ("small-put", "PUT"), ("sm
             cells += [f"{ops:,.0f}" if ops else "n/a", "n/a", "n/a"]
     print("| " + " | ".join(cells) + " |")
 
+# Runs next to each other share the machine's load more than the best of each does.
 print()
-print("Every run (ops/s, in round order):")
+print("Every run, ops/s in round order, and the ratio within each round (median):")
 print()
-for phase in ("small-get", "small-put", "small-delete"):
-    parts = [f'{n} ' + ", ".join(f"{v:,.0f}" for v in runs.get((phase, n), [])) for n in ["root"] + users]
+for phase, _ in PHASES:
+    parts = [f"{n} " + ", ".join(f"{v:,.0f}" if v else "failed" for v in runs.get((phase, n), [])) for n in ["root"] + users]
+    for u in users:
+        ratios = [a / b for a, b in zip(runs.get((phase, u), []), runs.get((phase, "root"), [])) if a and b]
+        if ratios:
+            parts.append(f"{u}/root " + ", ".join(f"{r:.3f}" for r in ratios) + f" (median {statistics.median(ratios):.3f})")
     print(f"- {phase}: " + "; ".join(parts))
-get = best.get("small-get", {})
-if get.get("root") and get.get("user"):
-    cost = (1 - get["user"] / get["root"]) * 100
+
+# CPU time is what authorisation adds; it moves much less with other load than throughput does.
+if cpu.get("root"):
     print()
-    print(f"GET authorisation cost {cost:.1f}% (target: under 5%): {'met' if cost < 5 else 'NOT met'}.")
+    print("Server CPU per request (user + system time over all three phases of a run; median of the rounds):")
+    print()
+    print("| identity | CPU us/request, each round | median | vs root |")
+    print("|---|---|---|---|")
+    root_cpu = statistics.median(cpu["root"])
+    for name in ["root"] + users:
+        if cpu.get(name):
+            median = statistics.median(cpu[name])
+            each = ", ".join(f"{v:.0f}" for v in cpu[name])
+            print(f"| {name} | {each} | {median:.0f} | {(median / root_cpu - 1) * 100:+.1f}% |")
+
+root, user = best("small-get", "root"), best("small-get", "user")
+if root and user:
+    cost = (1 - user / root) * 100
+    print()
+    print(f"GET authorisation cost {cost:.1f}% (best of each; target: under 5%): {'met' if cost < 5 else 'NOT met'}.")
 if failed:
     print()
     print("Phases with failures (left out): " + "; ".join(failed))
