@@ -9,22 +9,22 @@ namespace Coffer.Identity.Iam;
 /// </summary>
 public sealed class PrincipalPolicies(IamStore store) : IPrincipalPolicies
 {
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<PolicySource> Sources, long Generation)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(bool IsRole, string Id), (IReadOnlyList<PolicySource> Sources, long Generation)> _cache = new();
 
     public async ValueTask<IReadOnlyList<PolicySource>> ForAsync(Principal principal, CancellationToken cancellationToken)
     {
-        string key;
+        (bool IsRole, string Id) key;
         if (principal.IsRoot)
         {
             return [];
         }
         else if (principal.Type == PrincipalType.AssumedRole && principal.RoleName is { } roleName)
         {
-            key = "role:" + roleName.ToUpperInvariant();
+            key = (true, roleName);
         }
         else if (principal.Type == PrincipalType.User && principal.UserId.StartsWith("AIDA", StringComparison.Ordinal))
         {
-            key = "user:" + principal.UserId;
+            key = (false, principal.UserId);
         }
         else
         {

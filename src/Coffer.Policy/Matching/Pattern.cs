@@ -248,6 +248,12 @@ internal sealed class Pattern
                 var token = tokens[ti];
                 if (token.Kind == PatternTokenKind.AnyRun)
                 {
+                    // A trailing '*' takes whatever is left, e.g. the key after "bucket/".
+                    if (ti == tokens.Length - 1)
+                    {
+                        return true;
+                    }
+
                     starToken = ti++;
                     starInput = si;
                     offset = 0;
