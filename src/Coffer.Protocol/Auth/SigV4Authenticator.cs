@@ -133,7 +133,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, SessionTokens sess
         // With x-amz-date signed among the amz headers, the Date line is left empty.
         var dateLine = amzDate.Length > 0 ? string.Empty : dateHeader;
         var credential = await FindCredentialAsync(credentials[..colon], request, query, cancellationToken).ConfigureAwait(false);
-        VerifyV2(request, credential, dateLine, resource, query, credentials[(colon + 1)..]);
+        VerifyV2(request, credential, dateLine, resource, query, credentials[(colon + 1)..], presigned: false);
         RecordUse(credential, "s3", options.Region);
         return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.HeaderV2, SignedAt = requestTime };
     }
@@ -162,24 +162,32 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, SessionTokens sess
         }
 
         var credential = await FindCredentialAsync(accessKeyId, request, query, cancellationToken).ConfigureAwait(false);
-        VerifyV2(request, credential, expires, resource, query, signature);
+        VerifyV2(request, credential, expires, resource, query, signature, presigned: true);
         RecordUse(credential, "s3", options.Region);
         return new AuthenticatedRequest { Principal = credential.Principal, AccessKeyId = credential.AccessKeyId, Body = request.Body, Scheme = AuthScheme.QueryV2 };
     }
 
-    private static void VerifyV2(HttpRequest request, Credential credential, string dateLine, string resource, QueryParameters query, string provided)
+    /// <param name="presigned">
+    /// A pre-signed URL carries the x-amz-* headers it signed (a session's x-amz-security-token,
+    /// say), and Content-MD5 / Content-Type, as query parameters instead (botocore's HmacV1QueryAuth).
+    /// </param>
+    private static void VerifyV2(HttpRequest request, Credential credential, string dateLine, string resource, QueryParameters query, string provided, bool presigned)
     {
         var amzHeaders = request.Headers
             .Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), v ?? string.Empty)));
-        var stringToSign = SigV2.StringToSign(
-            request.Method,
-            request.Headers["Content-MD5"].ToString(),
-            request.Headers.ContentType.ToString(),
-            dateLine,
-            amzHeaders,
-            resource,
-            query);
+        var contentMd5 = request.Headers["Content-MD5"].ToString();
+        var contentType = request.Headers.ContentType.ToString();
+        if (presigned)
+        {
+            amzHeaders = amzHeaders.Concat(query.Items
+                .Where(p => p.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+                .Select(p => new KeyValuePair<string, string>(p.Key.ToLowerInvariant(), p.Value)));
+            contentMd5 = contentMd5.Length > 0 ? contentMd5 : query.Get("content-md5") ?? string.Empty;
+            contentType = contentType.Length > 0 ? contentType : query.Get("content-type") ?? string.Empty;
+        }
+
+        var stringToSign = SigV2.StringToSign(request.Method, contentMd5, contentType, dateLine, amzHeaders, resource, query);
         var expected = SigV2.Signature(credential.Secret, stringToSign);
         if (!SigV4.SignaturesEqual(expected, provided))
         {

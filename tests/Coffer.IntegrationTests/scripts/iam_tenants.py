@@ -314,6 +314,16 @@ def roles(iam, s3_root, account):
         status, content = http("GET", get_url)
         if (status == 200) != may_get or (may_get and content != b"quarterly report"):
             fail(f"{name}: pre-signed GET answered {status}")
+        # Signature Version 2 URLs carry the token as x-amz-security-token, itself signed.
+        v2 = boto3.client("s3", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=session[0],
+                          aws_secret_access_key=session[1], aws_session_token=session[2],
+                          config=Config(s3={"addressing_style": "path"}, signature_version="s3"))
+        v2_url = v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "report.txt"}, ExpiresIn=300)
+        if "x-amz-security-token" not in v2_url or "Signature=" not in v2_url:
+            fail(f"not a SigV2 URL with a token: {v2_url}")
+        status, content = http("GET", v2_url)
+        if (status == 200) != may_get:
+            fail(f"{name}: SigV2 pre-signed GET answered {status}: {content[:300]}")
         status, _ = http("GET", list_url)
         if (status == 200) != ("s3:ListBucket" in grants[name]):
             fail(f"{name}: pre-signed list answered {status}")
