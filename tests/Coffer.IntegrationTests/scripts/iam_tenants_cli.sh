@@ -311,7 +311,7 @@ for role in uploader viewer admin; do
   status=$(http_get "$url" "$WORK/down/presigned-$role")
   if [[ "$role" == uploader ]]; then
     [[ "$status" == 403 ]] || fail "$role: GET of its pre-signed URL ($form): expected 403, got $status: $(head -c 300 "$WORK/down/presigned-$role")"
-    grep -q '<Code>AccessDenied</Code>' "$WORK/down/presigned-$role" || fail "$role: refused pre-signed GET without AccessDenied: $(head -c 300 "$WORK/down/presigned-$role")"
+    grep -q '<Code>AccessDenied</Code>' "$WORK/down/presigned-$role" || fail "$role: pre-signed GET ($form) refused without AccessDenied: $(head -c 300 "$WORK/down/presigned-$role")"
     ok "$role: pre-signed GET ($form) refused with 403 AccessDenied"
   else
     [[ "$status" == 200 ]] || fail "$role: GET of its pre-signed URL ($form): expected 200, got $status: $(head -c 300 "$WORK/down/presigned-$role")"
