@@ -96,6 +96,30 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         await RunSessionAsync(executable, bash, [ScriptPath("iam_session_cli.sh"), executable]);
     }
 
+    /// <summary>
+    /// The tenant scenario of <see cref="TenantScenario_PassesEveryCheck"/> with the aws cli
+    /// (scripts/iam_tenants_cli.sh): every call made with the acting user's or session's own keys,
+    /// pre-signed URLs from <c>aws s3 presign</c> (SigV2 from cli v1, SigV4 from cli v2) checked with
+    /// curl, sessions that expire, and altered tokens, deactivated keys and deleted users refused.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AwsClis))]
+    public async Task TenantCliScenario_PassesEveryCheck(string aws)
+    {
+        var executable = RequireExecutable(aws, aws == "aws"
+            ? "put aws cli v1 first on PATH (this machine's image has it under pyenv: pip install awscli)"
+            : "apt-get install awscli");
+        var bash = RequireExecutable("bash", "apt-get install bash");
+        RequireExecutable("curl", "apt-get install curl");
+        if (aws == "aws")
+        {
+            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 (pip install awscli) first on PATH");
+        }
+
+        var environment = new Dictionary<string, string> { ["COFFER_STS_MINIMUM_DURATION_SECONDS"] = "1" };
+        await RunSessionAsync(executable, bash, [ScriptPath("iam_tenants_cli.sh"), executable], environment);
+    }
+
     private async Task RunSessionAsync(string client, string executable, IReadOnlyList<string> arguments, IDictionary<string, string>? serverEnvironment = null)
     {
         await using var server = await CofferServer.StartAsync(environment: serverEnvironment);
