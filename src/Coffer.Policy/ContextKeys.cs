@@ -8,14 +8,35 @@ namespace Coffer.Policy;
 public sealed class ContextKeys
 {
     private readonly Dictionary<string, string[]> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Func<string, string[]?>? _source;
+
+    public ContextKeys()
+    {
+    }
+
+    /// <param name="source">
+    /// Supplies keys that were not set, on first use: most requests meet policies that never ask
+    /// for most keys, so they are not worked out (formatted, allocated) up front.
+    /// </param>
+    public ContextKeys(Func<string, string[]?> source) => _source = source;
 
     public void Set(string key, string value) => _values[key] = [value];
 
     public void Set(string key, string[] values) => _values[key] = values;
 
-    public bool Remove(string key) => _values.Remove(key);
+    public bool TryGet(string key, out string[] values)
+    {
+        if (_values.TryGetValue(key, out values!))
+        {
+            return true;
+        }
 
-    public bool TryGet(string key, out string[] values) => _values.TryGetValue(key, out values!);
+        if (_source?.Invoke(key) is { } supplied)
+        {
+            _values[key] = values = supplied;
+            return true;
+        }
 
-    public IEnumerable<string> Names => _values.Keys;
+        return false;
+    }
 }

@@ -13,6 +13,8 @@ namespace Coffer.Protocol.Authorization;
 /// </summary>
 public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions options, TimeProvider time)
 {
+    private TimeKeys? _clock;
+
     public async ValueTask<Decision> DecideAsync(AuthorizationQuestion question, CancellationToken cancellationToken) =>
         PolicyEvaluator.Decide(await RequestAsync(question, cancellationToken).ConfigureAwait(false));
 
@@ -43,50 +45,127 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
         };
     }
 
-    /// <summary>The global condition keys (aws:*) every request carries.</summary>
-    public ContextKeys GlobalKeys(HttpContext http, Principal? principal)
+    /// <summary>
+    /// The global condition keys (aws:*) every request carries, each worked out only if a policy
+    /// asks for it. Callers add the keys of their service with <see cref="ContextKeys.Set(string, string)"/>.
+    /// </summary>
+    public ContextKeys GlobalKeys(HttpContext http, Principal? principal) =>
+        new(key => GlobalKey(key, http, principal));
+
+    private string[]? GlobalKey(string key, HttpContext http, Principal? principal)
     {
-        var keys = new ContextKeys();
-        var now = time.GetUtcNow();
-        keys.Set("aws:CurrentTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        keys.Set("aws:EpochTime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        keys.Set("aws:SecureTransport", IsSecure(http) ? "true" : "false");
-        if (SourceIp(http) is { } ip)
+        if (!key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
         {
-            keys.Set("aws:SourceIp", ip.ToString());
+            return null;
         }
 
-        if (principal is null)
+        var name = key.AsSpan(4);
+        if (name.Equals("CurrentTime", StringComparison.OrdinalIgnoreCase))
         {
-            return keys;
+            return [Clock().CurrentTime];
         }
 
-        keys.Set("aws:PrincipalArn", principal.Type == PrincipalType.AssumedRole && principal.RoleArn is { } role ? role : principal.Arn);
-        keys.Set("aws:PrincipalAccount", principal.AccountId);
-        keys.Set("aws:PrincipalType", principal.Type.ToString());
-        keys.Set("aws:userid", principal.UserId);
-        if (principal.UserName is { } userName)
+        if (name.Equals("EpochTime", StringComparison.OrdinalIgnoreCase))
         {
-            keys.Set("aws:username", userName);
+            return [Clock().EpochTime];
         }
 
-        foreach (var (tag, value) in principal.Tags)
+        if (name.Equals("SecureTransport", StringComparison.OrdinalIgnoreCase))
         {
-            keys.Set("aws:PrincipalTag/" + tag, value);
+            return [IsSecure(http) ? "true" : "false"];
+        }
+
+        if (name.Equals("SourceIp", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceIp(http) is { } ip ? [ip.ToString()] : null;
+        }
+
+        return principal is null ? null : PrincipalKey(name, principal);
+    }
+
+    private static string[]? PrincipalKey(ReadOnlySpan<char> name, Principal principal)
+    {
+        if (name.Equals("PrincipalArn", StringComparison.OrdinalIgnoreCase))
+        {
+            return [principal.Type == PrincipalType.AssumedRole && principal.RoleArn is { } role ? role : principal.Arn];
+        }
+
+        if (name.Equals("PrincipalAccount", StringComparison.OrdinalIgnoreCase))
+        {
+            return [principal.AccountId];
+        }
+
+        if (name.Equals("PrincipalType", StringComparison.OrdinalIgnoreCase))
+        {
+            return [principal.Type switch
+            {
+                PrincipalType.Account => "Account",
+                PrincipalType.AssumedRole => "AssumedRole",
+                _ => "User",
+            }];
+        }
+
+        if (name.Equals("userid", StringComparison.OrdinalIgnoreCase))
+        {
+            return [principal.UserId];
+        }
+
+        if (name.Equals("username", StringComparison.OrdinalIgnoreCase))
+        {
+            return principal.UserName is { } userName ? [userName] : null;
+        }
+
+        const string tagPrefix = "PrincipalTag/";
+        if (name.StartsWith(tagPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var tag = name[tagPrefix.Length..];
+            foreach (var (tagKey, value) in principal.Tags)
+            {
+                // Tag keys compare without regard to case, as IAM's do.
+                if (tag.Equals(tagKey, StringComparison.OrdinalIgnoreCase))
+                {
+                    return [value];
+                }
+            }
+
+            return null;
         }
 
         // As AWS: these keys exist only for temporary credentials.
-        if (principal.IsTemporary)
+        if (!principal.IsTemporary)
         {
-            keys.Set("aws:MultiFactorAuthPresent", principal.MultiFactorAuthenticated ? "true" : "false");
-            if (principal.TokenIssueTime is { } issued)
-            {
-                keys.Set("aws:TokenIssueTime", issued.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            }
+            return null;
         }
 
-        return keys;
+        if (name.Equals("MultiFactorAuthPresent", StringComparison.OrdinalIgnoreCase))
+        {
+            return [principal.MultiFactorAuthenticated ? "true" : "false"];
+        }
+
+        if (name.Equals("TokenIssueTime", StringComparison.OrdinalIgnoreCase) && principal.TokenIssueTime is { } issued)
+        {
+            return [issued.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)];
+        }
+
+        return null;
     }
+
+    /// <summary>The time keys, formatted once per second rather than per request.</summary>
+    private TimeKeys Clock()
+    {
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
+        var clock = _clock;
+        if (clock is null || clock.Second != second)
+        {
+            var at = DateTimeOffset.FromUnixTimeSeconds(second).UtcDateTime;
+            clock = new TimeKeys(second, at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), second.ToString(CultureInfo.InvariantCulture));
+            _clock = clock;
+        }
+
+        return clock;
+    }
+
+    private sealed record TimeKeys(long Second, string CurrentTime, string EpochTime);
 
     private bool FromTrustedProxy(HttpContext http) =>
         options.TrustedProxies.Count > 0
