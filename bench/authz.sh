@@ -18,8 +18,9 @@
 #      identity, which other load on the machine moves much less than throughput
 #
 # Root skips identity policies (the engine allows the account root unless a policy explicitly
-# denies it), but otherwise takes the same path (signature, context keys, bucket policy look-up),
-# so it is the baseline. With --allow-all, a second user with a single policy allowing s3:* on
+# denies it; without a bucket policy the server does not even build the request context), and
+# otherwise takes the same path (signature, bucket policy look-up), so it is the baseline and
+# user/root is the whole cost of authorising an IAM user. With --allow-all, a second user with a single policy allowing s3:* on
 # everything runs too, in each round: the gap between the two users is what the statements cost,
 # and the gap between that user and root is what being an IAM user costs at all.
 #
