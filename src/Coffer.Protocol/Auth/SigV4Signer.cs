@@ -3,8 +3,11 @@ using System.Globalization;
 namespace Coffer.Protocol.Auth;
 
 /// <summary>The client side of SigV4, for tools and tests that speak S3 without an SDK.</summary>
-public sealed class SigV4Signer(string accessKeyId, string secretKey, string region, string service = "s3")
+/// <remarks>With <paramref name="sessionToken"/> (temporary credentials from STS) the token is signed too: as the x-amz-security-token header, or the X-Amz-Security-Token query parameter of a pre-signed URL.</remarks>
+public sealed class SigV4Signer(string accessKeyId, string secretKey, string region, string service = "s3", string? sessionToken = null)
 {
+    private const string SecurityTokenHeader = "x-amz-security-token";
+
     private readonly byte[] _secret = System.Text.Encoding.UTF8.GetBytes(secretKey);
 
     /// <summary>Signs a request: adds x-amz-date, x-amz-content-sha256 and Authorization to <paramref name="request"/>.</summary>
@@ -16,6 +19,12 @@ public sealed class SigV4Signer(string accessKeyId, string secretKey, string reg
         request.Headers.Remove("x-amz-content-sha256");
         request.Headers.Remove("Authorization");
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
+        if (sessionToken is not null)
+        {
+            request.Headers.Remove(SecurityTokenHeader);
+            request.Headers.TryAddWithoutValidation(SecurityTokenHeader, sessionToken);
+        }
+
         request.Headers.TryAddWithoutValidation("x-amz-content-sha256", payloadHash);
 
         var uri = request.RequestUri!;
@@ -58,6 +67,11 @@ public sealed class SigV4Signer(string accessKeyId, string secretKey, string reg
         query.Add(new("X-Amz-Credential", $"{accessKeyId}/{scope}"));
         query.Add(new("X-Amz-Date", amzDate));
         query.Add(new("X-Amz-Expires", ((long)expires.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+        if (sessionToken is not null)
+        {
+            query.Add(new("X-Amz-Security-Token", sessionToken));
+        }
+
         query.Add(new("X-Amz-SignedHeaders", "host"));
         var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
         var canonicalQuery = SigV4.CanonicalQuery(query);

@@ -5,6 +5,8 @@ namespace Coffer.Protocol.Tests.Auth;
 /// <summary>The client-side signer reproduces the S3 examples it can express (host and x-amz-* headers signed).</summary>
 public sealed class SigV4SignerTests
 {
+    private const string SessionToken = "FwoGZXIvYXdz+a/b==";
+
     private static readonly DateTimeOffset ExampleTime = new(2013, 5, 24, 0, 0, 0, TimeSpan.Zero);
 
     private readonly SigV4Signer _signer = new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1");
@@ -115,6 +117,59 @@ public sealed class SigV4SignerTests
             + "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
             + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&response-content-type=text%2Fplain";
         var canonical = SigV4.CanonicalRequest("GET", "/bucket/key", canonicalQuery, [new("host", "localhost:9000")], SigV4.UnsignedPayload);
+        Assert.Equal("?" + canonicalQuery + "&X-Amz-Signature=" + ExpectedSignature(canonical), url.Query);
+    }
+
+    [Fact]
+    public void Sign_WithSessionToken_AddsTheTokenHeaderAndSignsIt()
+    {
+        var signer = new SigV4Signer("ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1", sessionToken: SessionToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost:9000/bucket/key");
+
+        signer.Sign(request, SigV4.EmptySha256, ExampleTime);
+        signer.Sign(request, SigV4.EmptySha256, ExampleTime);
+
+        Assert.Equal(SessionToken, Single(request, "x-amz-security-token"));
+        var expectedCanonical = SigV4.CanonicalRequest(
+            "GET",
+            "/bucket/key",
+            string.Empty,
+            [
+                new("host", "localhost:9000"),
+                new("x-amz-content-sha256", SigV4.EmptySha256),
+                new("x-amz-date", "20130524T000000Z"),
+                new("x-amz-security-token", SessionToken),
+            ],
+            SigV4.EmptySha256);
+        Assert.Equal(
+            ExpectedAuthorization(expectedCanonical, "host;x-amz-content-sha256;x-amz-date;x-amz-security-token").Replace("AKIA", "ASIA", StringComparison.Ordinal),
+            Single(request, "Authorization"));
+    }
+
+    [Fact]
+    public void Sign_WithoutSessionToken_AddsNoTokenHeader()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost:9000/bucket/key");
+
+        _signer.Sign(request, SigV4.EmptySha256, ExampleTime);
+
+        Assert.False(request.Headers.Contains("x-amz-security-token"));
+        Assert.Contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date,", Single(request, "Authorization"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Presign_WithSessionToken_SignsTheTokenAsAQueryParameter()
+    {
+        var signer = new SigV4Signer("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1", sessionToken: SessionToken);
+
+        var url = signer.Presign("PUT", new Uri("http://localhost:9000/bucket/key"), TimeSpan.FromMinutes(15), ExampleTime);
+
+        var canonicalQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=900"
+            + "&X-Amz-Security-Token=FwoGZXIvYXdz%2Ba%2Fb%3D%3D"
+            + "&X-Amz-SignedHeaders=host";
+        var canonical = SigV4.CanonicalRequest("PUT", "/bucket/key", canonicalQuery, [new("host", "localhost:9000")], SigV4.UnsignedPayload);
         Assert.Equal("?" + canonicalQuery + "&X-Amz-Signature=" + ExpectedSignature(canonical), url.Query);
     }
 
