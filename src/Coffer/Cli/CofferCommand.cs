@@ -1,3 +1,4 @@
+using Coffer.Cli.Client;
 using Coffer.Hosting;
 
 namespace Coffer.Cli;
@@ -17,7 +18,13 @@ internal static class CofferCommand
                        --trusted-proxies IPS   proxies whose X-Forwarded-Host is believed
                        --domains D1,D2         extra domains for bucket.DOMAIN addressing
                        --config FILE           a JSON configuration file (default ./coffer.json if present)
+          explain    why a user is allowed or denied an action (the server's policy simulator)
+          assume-role
+                     print shell exports (or --json) of a role's temporary credentials
+          presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
           version    print the version
+
+        `coffer COMMAND --help` describes a command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -26,6 +33,12 @@ internal static class CofferCommand
         {
             case "serve":
                 return await ServeCommand.RunAsync(args[1..]);
+            case "explain":
+                return await ExplainCommand.RunAsync(args[1..]);
+            case "assume-role":
+                return await AssumeRoleCommand.RunAsync(args[1..]);
+            case "presign":
+                return await PresignCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;

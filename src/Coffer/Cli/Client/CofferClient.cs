@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Xml.Linq;
+using Coffer.Protocol.Auth;
+
+namespace Coffer.Cli.Client;
+
+/// <summary>
+/// A small signed client of a Coffer server: IAM and STS Query calls (form POSTs answered with
+/// XML) and S3 requests and pre-signed URLs, path-style, signed with SigV4.
+/// </summary>
+internal sealed class CofferClient(HttpClient http, Uri endpoint, string region, AwsCredentials credentials, TimeProvider time)
+{
+    public Uri Endpoint { get; } = endpoint;
+
+    public string Region { get; } = region;
+
+    public AwsCredentials Credentials { get; } = credentials;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element.</summary>
+    public async Task<XElement> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("Action", action),
+            new("Version", service == "sts" ? "2011-06-15" : "2010-05-08"),
+        };
+        form.AddRange(parameters);
+        byte[] body;
+        using (var content = new FormUrlEncodedContent(form))
+        {
+            body = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/x-www-form-urlencoded") { CharSet = "utf-8" };
+        Signer(service, Credentials).Sign(request, Convert.ToHexStringLower(SHA256.HashData(body)), Time.GetUtcNow());
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(text, (int)response.StatusCode);
+        }
+
+        var document = XDocument.Parse(text);
+        return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result")
+            ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
+    }
+
+    /// <summary>Sends a signed S3 request for <paramref name="bucket"/>/<paramref name="key"/>; fails with the S3 error code unless it succeeds.</summary>
+    public async Task<HttpResponseMessage> SendS3Async(HttpMethod method, string bucket, string? key, byte[]? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, ObjectUri(bucket, key));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+        }
+
+        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body ?? []));
+        Signer("s3", Credentials).Sign(request, payloadHash, Time.GetUtcNow());
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw Error(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), (int)response.StatusCode);
+        }
+    }
+
+    /// <summary>A pre-signed URL for <paramref name="method"/> on the object, made with <paramref name="signing"/>.</summary>
+    public Uri Presign(string method, string bucket, string key, TimeSpan expires, AwsCredentials signing) =>
+        Signer("s3", signing).Presign(method, ObjectUri(bucket, key), expires, Time.GetUtcNow());
+
+    public Uri ObjectUri(string bucket, string? key)
+    {
+        var path = "/" + Uri.EscapeDataString(bucket);
+        if (!string.IsNullOrEmpty(key))
+        {
+            path += "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        }
+
+        return new Uri(Endpoint, path);
+    }
+
+    private SigV4Signer Signer(string service, AwsCredentials signing) =>
+        new(signing.AccessKeyId, signing.SecretAccessKey, Region, service, signing.SessionToken);
+
+    /// <summary>The AWS error of an &lt;ErrorResponse&gt; (IAM, STS) or &lt;Error&gt; (S3) body; the HTTP status when there is none.</summary>
+    private static CofferApiException Error(string body, int status)
+    {
+        try
+        {
+            var error = XDocument.Parse(body).Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+            var code = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value;
+            if (!string.IsNullOrEmpty(code))
+            {
+                var message = error!.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value ?? string.Empty;
+                return new CofferApiException(code, message, status);
+            }
+        }
+        catch (System.Xml.XmlException)
+        {
+        }
+
+        return new CofferApiException(status.ToString(System.Globalization.CultureInfo.InvariantCulture), "the server answered HTTP " + status, status);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace Coffer.Cli.Client;
+
+/// <summary>Temporary credentials from STS AssumeRole, and when they expire.</summary>
+internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, DateTimeOffset Expiration)
+{
+    /// <summary>
+    /// Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account (from
+    /// GetCallerIdentity).
+    /// </summary>
+    public static async Task<RoleSession> AssumeAsync(CofferClient client, string role, TimeSpan? duration, string? sessionName, CancellationToken cancellationToken)
+    {
+        var roleArn = role;
+        if (!role.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var identity = await client.QueryAsync("sts", "GetCallerIdentity", [], cancellationToken).ConfigureAwait(false);
+            var account = Child(identity, "Account")?.Value
+                ?? throw new CofferApiException("InvalidResponse", "GetCallerIdentity answered without an account", 200);
+            roleArn = $"arn:aws:iam::{account}:role/{role}";
+        }
+
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("RoleArn", roleArn),
+            new("RoleSessionName", sessionName ?? "coffer-cli-" + client.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        };
+        if (duration is { } d)
+        {
+            parameters.Add(new("DurationSeconds", ((long)d.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var result = await client.QueryAsync("sts", "AssumeRole", parameters, cancellationToken).ConfigureAwait(false);
+        var credentials = Child(result, "Credentials");
+        var id = Child(credentials, "AccessKeyId")?.Value;
+        var secret = Child(credentials, "SecretAccessKey")?.Value;
+        var token = Child(credentials, "SessionToken")?.Value;
+        var expiration = Child(credentials, "Expiration")?.Value;
+        if (id is null || secret is null || token is null
+            || !DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expires))
+        {
+            throw new CofferApiException("InvalidResponse", "AssumeRole answered without complete credentials", 200);
+        }
+
+        return new RoleSession(roleArn, new AwsCredentials(id, secret, token), expires);
+    }
+
+    private static XElement? Child(XElement? parent, string name) =>
+        parent?.Elements().FirstOrDefault(e => e.Name.LocalName == name);
+}
