@@ -105,10 +105,10 @@ public sealed class CliClientTests : IAsyncLifetime
         using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal("allowed", json.RootElement.GetProperty("decision").GetString());
         var statement = Assert.Single(json.RootElement.GetProperty("matchedStatements").EnumerateArray().ToList());
-        Assert.Equal("read-photos", statement.GetProperty("SourcePolicyId").GetString());
-        Assert.Equal("user", statement.GetProperty("SourcePolicyType").GetString());
-        Assert.Equal(4, statement.GetProperty("StartLine").GetInt32());
-        Assert.Equal(9, statement.GetProperty("EndLine").GetInt32());
+        Assert.Equal("read-photos", statement.GetProperty("sourcePolicyId").GetString());
+        Assert.Equal("user", statement.GetProperty("sourcePolicyType").GetString());
+        Assert.Equal(4, statement.GetProperty("startLine").GetInt32());
+        Assert.Equal(9, statement.GetProperty("endLine").GetInt32());
 
         var human = await CofferAsync(Root, "explain", "--user", "alice", "--action", "s3:GetObject", "--resource", $"arn:aws:s3:::{Bucket}/shared/hello.txt");
         Assert.True(human.ExitCode == 0, human.ToString());

@@ -6,7 +6,7 @@ namespace Coffer.Cli.Client;
 
 /// <summary>
 /// A small signed client of a Coffer server: IAM and STS Query calls (form POSTs answered with
-/// XML) and S3 requests and pre-signed URLs, path-style, signed with SigV4.
+/// XML) and S3 pre-signed URLs, path-style, signed with SigV4.
 /// </summary>
 internal sealed class CofferClient(HttpClient http, Uri endpoint, string region, AwsCredentials credentials, TimeProvider time)
 {
@@ -48,37 +48,14 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
             ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
     }
 
-    /// <summary>Sends a signed S3 request for <paramref name="bucket"/>/<paramref name="key"/>; fails with the S3 error code unless it succeeds.</summary>
-    public async Task<HttpResponseMessage> SendS3Async(HttpMethod method, string bucket, string? key, byte[]? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, ObjectUri(bucket, key));
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-        }
-
-        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body ?? []));
-        Signer("s3", Credentials).Sign(request, payloadHash, Time.GetUtcNow());
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            throw Error(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), (int)response.StatusCode);
-        }
-    }
-
     /// <summary>A pre-signed URL for <paramref name="method"/> on the object, made with <paramref name="signing"/>.</summary>
     public Uri Presign(string method, string bucket, string key, TimeSpan expires, AwsCredentials signing) =>
         Signer("s3", signing).Presign(method, ObjectUri(bucket, key), expires, Time.GetUtcNow());
 
-    public Uri ObjectUri(string bucket, string? key)
+    private Uri ObjectUri(string bucket, string key)
     {
         var path = "/" + Uri.EscapeDataString(bucket);
-        if (!string.IsNullOrEmpty(key))
+        if (key.Length > 0)
         {
             path += "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
         }
@@ -89,7 +66,7 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
     private SigV4Signer Signer(string service, AwsCredentials signing) =>
         new(signing.AccessKeyId, signing.SecretAccessKey, Region, service, signing.SessionToken);
 
-    /// <summary>The AWS error of an &lt;ErrorResponse&gt; (IAM, STS) or &lt;Error&gt; (S3) body; the HTTP status when there is none.</summary>
+    /// <summary>The AWS error of an &lt;ErrorResponse&gt; body; the HTTP status when there is none.</summary>
     private static CofferApiException Error(string body, int status)
     {
         try

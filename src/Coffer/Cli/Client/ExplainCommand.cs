@@ -23,6 +23,8 @@ internal static class ExplainCommand
             --context aws:SecureTransport=true
         """;
 
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     public static Task<int> RunAsync(string[] args) =>
         ClientCommand.RunAsync(args, Usage, ["--user", "--action", "--resource", "--context"], [], ExplainAsync);
 
@@ -112,8 +114,6 @@ internal static class ExplainCommand
 
         return 0;
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private static List<KeyValuePair<string, List<string>>> ParseContext(IReadOnlyList<string> entries)
     {
