@@ -305,6 +305,7 @@ public sealed class CliClientTests : IAsyncLifetime
         var unknownKey = await CofferAsync(new Credentials("AKIAUNKNOWNKEY000000", "whatever", null), explain);
         var notAllowed = await CofferAsync(_alice, explain);
         var noServer = await RunAsync(Environment(Root, new Uri("http://127.0.0.1:1/")), explain);
+        var noCredentials = await RunAsync(new Dictionary<string, string?>(), explain);
 
         Assert.Equal(1, wrongSecret.ExitCode);
         Assert.Contains("error: SignatureDoesNotMatch:", wrongSecret.StandardError, StringComparison.Ordinal);
@@ -316,6 +317,27 @@ public sealed class CliClientTests : IAsyncLifetime
         Assert.Contains("error: AccessDenied:", notAllowed.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, noServer.ExitCode);
         Assert.Contains("is the server running at http://127.0.0.1:1/?", noServer.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, noCredentials.ExitCode);
+        Assert.Contains("error: NoCredentials: no credentials: set AWS_ACCESS_KEY_ID", noCredentials.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeactivatedKey_ExitsOneWithTheHint()
+    {
+        await _iam.CallAsync("CreateUser", ("UserName", "leaver"));
+        await _iam.CallAsync("PutUserPolicy", ("UserName", "leaver"), ("PolicyName", "assume"), ("PolicyDocument", ReadPolicy));
+        var key = await _iam.CallAsync("CreateAccessKey", ("UserName", "leaver"));
+        var leaver = new Credentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
+        var before = await CofferAsync(leaver, "assume-role", "Viewer");
+
+        await _iam.CallAsync("UpdateAccessKey", ("UserName", "leaver"), ("AccessKeyId", leaver.Id), ("Status", "Inactive"));
+        var after = await CofferAsync(leaver, "assume-role", "Viewer");
+
+        // The trust policy names alice only: the active key gets as far as authorization.
+        Assert.Contains("error: AccessDenied:", before.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, after.ExitCode);
+        Assert.Contains("error: InvalidClientTokenId:", after.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(is the key deactivated or deleted?)", after.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]
