@@ -249,6 +249,35 @@ public sealed class CliClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Presign_KeyWithSpacesAndUnicode_IsSignedAsItIsSent()
+    {
+        using var http = new HttpClient();
+        const string Key = "incoming/a b+c/ünïcode & more.txt";
+
+        var put = await PresignAsync(_alice, "put", $"s3://{Bucket}/{Key}", "--role", "Uploader");
+        using (var response = await http.PutAsync(put, new StringContent("odd name")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal("odd name", await http.GetStringAsync(await PresignAsync(_alice, "get", $"s3://{Bucket}/{Key}", "--role", "Viewer")));
+    }
+
+    [Fact]
+    public async Task Presign_WithTemporaryCredentialsFromTheEnvironment_CarriesTheirToken()
+    {
+        var assumed = await CofferAsync(_alice, "assume-role", "Viewer");
+        Assert.True(assumed.ExitCode == 0, assumed.ToString());
+        var exports = ParseExports(assumed.StandardOutput);
+
+        var url = await PresignAsync(new Credentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]), "get", $"s3://{Bucket}/shared/hello.txt");
+
+        Assert.Equal(exports["AWS_SESSION_TOKEN"], HttpUtility.ParseQueryString(url.Query)["X-Amz-Security-Token"]);
+        using var http = new HttpClient();
+        Assert.Equal("hello", await http.GetStringAsync(url));
+    }
+
+    [Fact]
     public async Task Presign_LongerThanTheRolesCredentials_IsClampedAndSaysSo()
     {
         var result = await CofferAsync(_alice, "presign", "get", $"s3://{Bucket}/shared/hello.txt", "--role", "Viewer", "--expires", "3h");
@@ -304,6 +333,7 @@ public sealed class CliClientTests : IAsyncLifetime
         var wrongSecret = await CofferAsync(Root with { Secret = "not-the-secret" }, explain);
         var unknownKey = await CofferAsync(new Credentials("AKIAUNKNOWNKEY000000", "whatever", null), explain);
         var notAllowed = await CofferAsync(_alice, explain);
+        var noSuchUser = await CofferAsync(Root, "explain", "--user", "nobody", "--action", "s3:GetObject", "--resource", "*");
         var noServer = await RunAsync(Environment(Root, new Uri("http://127.0.0.1:1/")), explain);
         var noCredentials = await RunAsync(new Dictionary<string, string?>(), explain);
 
@@ -315,6 +345,8 @@ public sealed class CliClientTests : IAsyncLifetime
         Assert.Contains("(is the key deactivated or deleted?)", unknownKey.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, notAllowed.ExitCode);
         Assert.Contains("error: AccessDenied:", notAllowed.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, noSuchUser.ExitCode);
+        Assert.Contains("error: NoSuchEntity: The user with name nobody cannot be found.", noSuchUser.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, noServer.ExitCode);
         Assert.Contains("is the server running at http://127.0.0.1:1/?", noServer.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, noCredentials.ExitCode);
