@@ -24,7 +24,7 @@ internal static class CofferCommand
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
           version    print the version
 
-        `coffer COMMAND --help` describes a command, with an example.
+        `coffer explain|assume-role|presign --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
