@@ -422,14 +422,16 @@ def expiry(iam, account):
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": [
             f"arn:aws:iam::{account}:user/operator", f"arn:aws:iam::{account}:user/shortlived"]}, "Action": "sts:AssumeRole"}],
     }))
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/team-viewer", RoleSessionName="brief", DurationSeconds=3)["Credentials"]
+    # Long enough to be used before it expires even on a loaded machine; then wait it out.
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/team-viewer", RoleSessionName="brief", DurationSeconds=8)["Credentials"]
     s3 = client("s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
     url = s3.generate_presigned_url("get_object", Params={"Bucket": "team-files", "Key": "report.txt"}, ExpiresIn=600)
     if body(s3, "team-files", "report.txt") != b"quarterly report":
         fail("the short session cannot read before it expires")
     if http("GET", url)[0] != 200:
         fail("the pre-signed URL fails before the session expires")
-    time.sleep(4)
+    expiration = creds["Expiration"].timestamp()
+    time.sleep(max(0.0, expiration - time.time()) + 1.5)
     denied("a session after it expired", lambda: s3.get_object(Bucket="team-files", Key="report.txt"), code="ExpiredToken")
     status, content = http("GET", url)
     if status != 400 or b"<Code>ExpiredToken</Code>" not in content:
