@@ -72,6 +72,9 @@ COFFER_DLL="$ROOT/src/Coffer/bin/Release/net10.0/coffer.dll"
 say() { printf '[authz] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+
 case "$ROUNDS" in ''|*[!0-9]*|0) die "BENCH_AUTHZ_ROUNDS must be a positive number" ;; esac
 command -v aws >/dev/null || die "the aws cli is not on PATH"
 command -v python3 >/dev/null || die "python3 is not on PATH"
@@ -79,24 +82,6 @@ command -v python3 >/dev/null || die "python3 is not on PATH"
 DATA_ROOT="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/coffer-authz-data.XXXXXX")"
 OUT="${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/coffer-authz-results.XXXXXX")}"
 mkdir -p "$OUT"
-
-SERVER_PID=""
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  local pid=$SERVER_PID
-  SERVER_PID=""
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "pid $pid did not stop within 10 s; killing it"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   stop_server
@@ -120,20 +105,10 @@ ROOT_KEY="AUTHZROOT$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-
 ROOT_SECRET="$(head -c 30 /dev/urandom | base64 | tr -d '/+=\n')"
 mkdir -p "$DATA_ROOT/coffer"
 say "starting coffer (data $DATA_ROOT/coffer, results $OUT)"
-COFFER_ROOT_ACCESS_KEY="$ROOT_KEY" COFFER_ROOT_SECRET_KEY="$ROOT_SECRET" \
-  dotnet "$COFFER_DLL" serve --data "$DATA_ROOT/coffer" --listen 127.0.0.1:0 >"$OUT/coffer.log" 2>&1 &
-SERVER_PID=$!
-ENDPOINT=""
-for _ in $(seq 1 $((START_TIMEOUT * 10))); do
-  ENDPOINT="$(grep -m1 -o 'listening on http://127\.0\.0\.1:[0-9]\+' "$OUT/coffer.log" 2>/dev/null | sed 's/^listening on //' || true)"
-  [ -n "$ENDPOINT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$ENDPOINT" ]; then
-  tail -n 5 "$OUT/coffer.log" >&2 || true
-  die "coffer did not print 'listening on http://127.0.0.1:PORT' within ${START_TIMEOUT}s (see $OUT/coffer.log)"
-fi
+start_server "$OUT/coffer.log" env COFFER_ROOT_ACCESS_KEY="$ROOT_KEY" COFFER_ROOT_SECRET_KEY="$ROOT_SECRET" \
+  dotnet "$COFFER_DLL" serve --data "$DATA_ROOT/coffer" --listen 127.0.0.1:0 \
+  || die "coffer did not start (see $OUT/coffer.log)"
+ENDPOINT=$SERVER_URL
 say "coffer at $ENDPOINT"
 
 # 2. the user, through the server's own IAM API. The cli must not read whatever ~/.aws holds.

@@ -16,6 +16,12 @@ public sealed class ProtocolOptions
     /// <summary>Host names under which <c>bucket.{name}</c> is virtual-hosted-style addressing.</summary>
     public IReadOnlyList<string> VirtualHostSuffixes { get; set; } = ["localhost"];
 
+    /// <summary>Whether the request came straight from one of <see cref="TrustedProxies"/>, whose X-Forwarded-* headers are then believed.</summary>
+    public bool IsFromTrustedProxy(Microsoft.AspNetCore.Http.HttpContext http) =>
+        TrustedProxies.Count > 0
+        && http.Connection.RemoteIpAddress is { } remote
+        && TrustedProxies.Contains(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The shortest session STS issues, in seconds (AWS: 900).</summary>

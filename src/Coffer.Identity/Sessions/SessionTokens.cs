@@ -47,8 +47,8 @@ public sealed class SessionTokens(MasterKey masterKey, TimeProvider time)
         var issued = time.GetUtcNow();
         var now = DateTimeOffset.FromUnixTimeSeconds(issued.ToUnixTimeSeconds());
         var expiration = now + duration;
-        var accessKeyId = KeyPrefix + RandomText.KeyId(16);
-        var secret = RandomText.Secret(40);
+        var accessKeyId = IdentityIds.New(KeyPrefix);
+        var secret = IdentityIds.NewSecret();
         var session = principal with { IsTemporary = true, TokenIssueTime = now, Expiration = expiration };
         var claims = new SessionClaims
         {

@@ -554,9 +554,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, SessionTokens sess
     /// </summary>
     public string ClientHost(HttpRequest request)
     {
-        if (options.TrustedProxies.Count > 0
-            && request.HttpContext.Connection.RemoteIpAddress is { } remote
-            && options.TrustedProxies.Any(p => p.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        if (options.IsFromTrustedProxy(request.HttpContext)
             && request.Headers["X-Forwarded-Host"].ToString() is { Length: > 0 } forwarded)
         {
             return forwarded.Split(',')[0].Trim();

@@ -167,20 +167,15 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
 
     private sealed record TimeKeys(long Second, string CurrentTime, string EpochTime);
 
-    private bool FromTrustedProxy(HttpContext http) =>
-        options.TrustedProxies.Count > 0
-        && http.Connection.RemoteIpAddress is { } remote
-        && options.TrustedProxies.Any(p => p.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote));
-
     private bool IsSecure(HttpContext http) =>
         http.Request.IsHttps
-        || (FromTrustedProxy(http) && http.Request.Headers["X-Forwarded-Proto"].ToString().Equals("https", StringComparison.OrdinalIgnoreCase));
+        || (options.IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-Proto"].ToString().Equals("https", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The client's address: a trusted proxy's X-Forwarded-For (its last hop), else the peer.</summary>
     private IPAddress? SourceIp(HttpContext http)
     {
         var remote = http.Connection.RemoteIpAddress;
-        if (FromTrustedProxy(http) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        if (options.IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
         {
             var last = forwarded.Split(',')[^1].Trim();
             if (IPAddress.TryParse(last, out var parsed))

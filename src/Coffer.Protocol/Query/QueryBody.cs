@@ -1,3 +1,4 @@
+using Coffer.Protocol.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Coffer.Protocol.Query;
@@ -14,20 +15,7 @@ public static class QueryBody
             throw TooLarge();
         }
 
-        using var buffer = new MemoryStream();
-        var block = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(block, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                throw TooLarge();
-            }
-
-            buffer.Write(block, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await BoundedBody.ReadAsync(request.Body, MaxBytes, TooLarge, cancellationToken).ConfigureAwait(false);
     }
 
     private static QueryException TooLarge() =>

@@ -42,6 +42,32 @@ internal sealed class S3Context
     public string? Header(string name) =>
         Request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
 
+    /// <summary>
+    /// Reads a small request document (XML, a policy) whole, with its x-amz-checksum-* and
+    /// Content-MD5 verified, refusing more than <paramref name="maxBytes"/> with <paramref name="tooLarge"/>.
+    /// </summary>
+    public async Task<byte[]> ReadDocumentAsync(int maxBytes, Func<Exception> tooLarge)
+    {
+        var checksum = ChecksumRequest.FromRequest(Request, Auth);
+        var body = checksum?.Wrap(Auth.Body) ?? Auth.Body;
+        var bytes = await BoundedBody.ReadAsync(body, maxBytes, tooLarge, Aborted).ConfigureAwait(false);
+        if (Header("Content-MD5") is { } md5Header)
+        {
+            var expected = new byte[16];
+            if (!Convert.TryFromBase64String(md5Header.Trim(), expected, out var written) || written != 16)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidDigest);
+            }
+
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Security.Cryptography.MD5.HashData(bytes), expected))
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest);
+            }
+        }
+
+        return bytes;
+    }
+
     public async Task WriteXmlAsync(Xml.XmlBuilder xml, int status = 200)
     {
         Response.StatusCode = status;

@@ -10,28 +10,10 @@ internal static class SafeXml
         Parse(await ReadBytesAsync(body, maxBytes, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Reads a small request body whole, refusing more than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]> ReadBytesAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
-        {
-            var n = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
+    public static Task<byte[]> ReadBytesAsync(Stream body, int maxBytes, CancellationToken cancellationToken) =>
+        Http.BoundedBody.ReadAsync(body, maxBytes, TooLarge, cancellationToken);
 
-            if (buffer.Length + n > maxBytes)
-            {
-                throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was larger than the maximum allowed size.");
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        return buffer.ToArray();
-    }
+    public static S3Exception TooLarge() => new(S3ErrorCode.MalformedXML, "The XML you provided was larger than the maximum allowed size.");
 
     public static XmlDocument Parse(byte[] bytes)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Coffer.Policy;
+using Coffer.Protocol.Http;
 using Coffer.Protocol.Xml;
 
 namespace Coffer.Protocol.S3.Handlers;
@@ -14,7 +15,7 @@ internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMet
     {
         // A missing bucket is reported before anything about the document.
         await metadata.GetBucketConfigAsync(context.BucketName, BucketPolicies.ConfigName, context.Aborted).ConfigureAwait(false);
-        var bytes = await ReadLimitedAsync(context.Auth.Body, context.Aborted).ConfigureAwait(false);
+        var bytes = await BoundedBody.ReadAsync(context.Auth.Body, MaxPolicyBytes, () => new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size."), context.Aborted).ConfigureAwait(false);
         string text;
         try
         {
@@ -81,22 +82,4 @@ internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMet
     private async Task<string> RequirePolicyAsync(S3Context context) =>
         await metadata.GetBucketConfigAsync(context.BucketName, BucketPolicies.ConfigName, context.Aborted).ConfigureAwait(false)
         ?? throw new S3Exception(S3ErrorCode.NoSuchBucketPolicy).With("BucketName", context.BucketName);
-
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8 * 1024];
-        int n;
-        while ((n = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > MaxPolicyBytes)
-            {
-                throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size.");
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Coffer.Protocol.Xml;
 using Coffer.Storage;
 
@@ -19,23 +18,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
     public async Task DeleteManyAsync(S3Context context)
     {
         await store.GetBucketAsync(context.BucketName, context.Aborted).ConfigureAwait(false);
-        var checksum = ChecksumRequest.FromRequest(context.Request, context.Auth);
-        var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
-        var bytes = await SafeXml.ReadBytesAsync(body, MaxDeleteXmlBytes, context.Aborted).ConfigureAwait(false);
-        if (context.Header("Content-MD5") is { } md5Header)
-        {
-            var expected = new byte[16];
-            if (!Convert.TryFromBase64String(md5Header.Trim(), expected, out var written) || written != 16)
-            {
-                throw new S3Exception(S3ErrorCode.InvalidDigest);
-            }
-
-            if (!CryptographicOperations.FixedTimeEquals(MD5.HashData(bytes), expected))
-            {
-                throw new S3Exception(S3ErrorCode.BadDigest);
-            }
-        }
-
+        var bytes = await context.ReadDocumentAsync(MaxDeleteXmlBytes, SafeXml.TooLarge).ConfigureAwait(false);
         var document = SafeXml.Parse(bytes);
         var root = document.DocumentElement!;
         if (root.LocalName != "Delete")
