@@ -111,6 +111,19 @@ public sealed class BucketPolicyTests(SdkServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task PutBucketPolicy_WithAWrongContentMd5_FailsWithBadDigest_AndStoresNothing()
+    {
+        var bucket = await fixture.CreateBucketAsync("digest");
+        var policy = Encoding.UTF8.GetBytes(ReadOnlyFor(bucket, "arn:aws:iam::123456789012:user/alex"));
+        var wrong = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData("something else"u8.ToArray()));
+
+        using var response = await fixture.SendSignedAsync(HttpMethod.Put, $"/{bucket}?policy", policy, r => r.Content!.Headers.TryAddWithoutValidation("Content-MD5", wrong));
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "BadDigest");
+        await AssertNoPolicyAsync(bucket);
+    }
+
+    [Fact]
     public async Task PutBucketPolicy_OverTwentyKilobytes_IsRefused()
     {
         var bucket = await fixture.CreateBucketAsync("huge");

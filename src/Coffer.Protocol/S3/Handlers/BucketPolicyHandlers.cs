@@ -1,6 +1,5 @@
 using System.Text;
 using Coffer.Policy;
-using Coffer.Protocol.Http;
 using Coffer.Protocol.Xml;
 
 namespace Coffer.Protocol.S3.Handlers;
@@ -15,7 +14,7 @@ internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMet
     {
         // A missing bucket is reported before anything about the document.
         await metadata.GetBucketConfigAsync(context.BucketName, BucketPolicies.ConfigName, context.Aborted).ConfigureAwait(false);
-        var bytes = await BoundedBody.ReadAsync(context.Auth.Body, MaxPolicyBytes, () => new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size."), context.Aborted).ConfigureAwait(false);
+        var bytes = await context.ReadDocumentAsync(MaxPolicyBytes, () => new S3Exception(S3ErrorCode.MalformedPolicy, "Policy exceeds the maximum allowed document size.")).ConfigureAwait(false);
         string text;
         try
         {
