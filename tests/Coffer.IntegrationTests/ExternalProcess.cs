@@ -13,7 +13,7 @@ public static class ExternalProcess
         private static string Tail(string text) => text.Length <= 4000 ? text : "…" + text[^4000..];
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan timeout)
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan timeout, string? standardInput = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -48,6 +48,11 @@ public static class ExternalProcess
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
         process.Start();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

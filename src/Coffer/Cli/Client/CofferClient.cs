@@ -18,6 +18,20 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
 
     public TimeProvider Time { get; } = time;
 
+    private string? _accountId;
+
+    /// <summary>The caller's account id, from STS GetCallerIdentity (asked once).</summary>
+    public async Task<string> AccountIdAsync(CancellationToken cancellationToken)
+    {
+        if (_accountId is null)
+        {
+            var identity = await QueryAsync("sts", "GetCallerIdentity", [], cancellationToken).ConfigureAwait(false);
+            _accountId = identity.Required("Account");
+        }
+
+        return _accountId;
+    }
+
     /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element.</summary>
     public async Task<XElement> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
@@ -46,6 +60,68 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         var document = XDocument.Parse(text);
         return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result")
             ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
+    }
+
+    /// <summary>
+    /// Every member of an IAM list answer (<paramref name="listElement"/>, e.g. "Users"), following
+    /// Marker and IsTruncated across pages.
+    /// </summary>
+    public async Task<List<XElement>> ListAllAsync(string action, string listElement, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var members = new List<XElement>();
+        string? marker = null;
+        do
+        {
+            List<KeyValuePair<string, string>> page = [.. parameters];
+            if (marker is not null)
+            {
+                page.Add(new("Marker", marker));
+            }
+
+            var result = await QueryAsync("iam", action, page, cancellationToken).ConfigureAwait(false);
+            members.AddRange(result.Child(listElement).Children("member"));
+            marker = result.ChildValue("IsTruncated") == "true" ? result.ChildValue("Marker") : null;
+        }
+        while (marker is not null);
+        return members;
+    }
+
+    /// <summary>
+    /// A signed path-style S3 request; the parsed XML answer (null when the body is empty).
+    /// Refusals throw <see cref="CofferApiException"/> with S3's error code.
+    /// </summary>
+    public async Task<XElement?> S3Async(
+        HttpMethod method,
+        string bucket,
+        string key,
+        IEnumerable<KeyValuePair<string, string>> query,
+        byte[]? body,
+        CancellationToken cancellationToken,
+        AwsCredentials? signing = null)
+    {
+        var uri = ObjectUri(bucket, key);
+        var pairs = query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)).ToList();
+        if (pairs.Count > 0)
+        {
+            uri = new UriBuilder(uri) { Query = string.Join('&', pairs) }.Uri;
+        }
+
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentMD5 = MD5.HashData(body);
+        }
+
+        Signer("s3", signing ?? Credentials).Sign(request, Convert.ToHexStringLower(SHA256.HashData(body ?? [])), Time.GetUtcNow());
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(text, (int)response.StatusCode);
+        }
+
+        return text.Length == 0 ? null : XDocument.Parse(text).Root;
     }
 
     /// <summary>A pre-signed URL for <paramref name="method"/> on the object, made with <paramref name="signing"/>.</summary>

@@ -45,7 +45,7 @@ internal static class ExplainCommand
         }
 
         var userResult = await client.QueryAsync("iam", "GetUser", [new("UserName", user)], cancellationToken).ConfigureAwait(false);
-        var userArn = Child(Child(userResult, "User"), "Arn")?.Value
+        var userArn = XmlElements.Child(XmlElements.Child(userResult, "User"), "Arn")?.Value
             ?? throw new CofferApiException("InvalidResponse", "GetUser answered without the user's ARN", 200);
 
         var parameters = new List<KeyValuePair<string, string>>
@@ -66,11 +66,11 @@ internal static class ExplainCommand
         }
 
         var simulation = await client.QueryAsync("iam", "SimulatePrincipalPolicy", parameters, cancellationToken).ConfigureAwait(false);
-        var result = Members(Child(simulation, "EvaluationResults")).FirstOrDefault()
+        var result = Members(XmlElements.Child(simulation, "EvaluationResults")).FirstOrDefault()
             ?? throw new CofferApiException("InvalidResponse", "SimulatePrincipalPolicy answered without an evaluation result", 200);
-        var decision = Child(result, "EvalDecision")?.Value ?? "implicitDeny";
-        var statements = Members(Child(result, "MatchedStatements")).Select(Statement.From).ToList();
-        var missing = Members(Child(result, "MissingContextValues")).Select(m => m.Value).ToList();
+        var decision = XmlElements.Child(result, "EvalDecision")?.Value ?? "implicitDeny";
+        var statements = Members(XmlElements.Child(result, "MatchedStatements")).Select(Statement.From).ToList();
+        var missing = Members(XmlElements.Child(result, "MissingContextValues")).Select(m => m.Value).ToList();
 
         if (line.Json)
         {
@@ -141,9 +141,6 @@ internal static class ExplainCommand
         return result;
     }
 
-    private static XElement? Child(XElement? parent, string name) =>
-        parent?.Elements().FirstOrDefault(e => e.Name.LocalName == name);
-
     private static IEnumerable<XElement> Members(XElement? list) =>
         list?.Elements().Where(e => e.Name.LocalName == "member") ?? [];
 
@@ -151,15 +148,15 @@ internal static class ExplainCommand
     {
         public static Statement From(XElement member)
         {
-            var start = Child(member, "StartPosition");
-            var end = Child(member, "EndPosition");
+            var start = XmlElements.Child(member, "StartPosition");
+            var end = XmlElements.Child(member, "EndPosition");
             return new Statement(
-                Child(member, "SourcePolicyId")?.Value ?? string.Empty,
-                Child(member, "SourcePolicyType")?.Value ?? string.Empty,
-                Number(Child(start, "Line")),
-                Number(Child(start, "Column")),
-                Number(Child(end, "Line")),
-                Number(Child(end, "Column")));
+                XmlElements.Child(member, "SourcePolicyId")?.Value ?? string.Empty,
+                XmlElements.Child(member, "SourcePolicyType")?.Value ?? string.Empty,
+                Number(XmlElements.Child(start, "Line")),
+                Number(XmlElements.Child(start, "Column")),
+                Number(XmlElements.Child(end, "Line")),
+                Number(XmlElements.Child(end, "Column")));
         }
 
         private static int Number(XElement? element) =>

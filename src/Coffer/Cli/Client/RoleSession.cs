@@ -15,9 +15,7 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
         var roleArn = role;
         if (!role.StartsWith("arn:", StringComparison.Ordinal))
         {
-            var identity = await client.QueryAsync("sts", "GetCallerIdentity", [], cancellationToken).ConfigureAwait(false);
-            var account = Child(identity, "Account")?.Value
-                ?? throw new CofferApiException("InvalidResponse", "GetCallerIdentity answered without an account", 200);
+            var account = await client.AccountIdAsync(cancellationToken).ConfigureAwait(false);
             roleArn = $"arn:aws:iam::{account}:role/{role}";
         }
 
@@ -32,11 +30,11 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
         }
 
         var result = await client.QueryAsync("sts", "AssumeRole", parameters, cancellationToken).ConfigureAwait(false);
-        var credentials = Child(result, "Credentials");
-        var id = Child(credentials, "AccessKeyId")?.Value;
-        var secret = Child(credentials, "SecretAccessKey")?.Value;
-        var token = Child(credentials, "SessionToken")?.Value;
-        var expiration = Child(credentials, "Expiration")?.Value;
+        var credentials = XmlElements.Child(result, "Credentials");
+        var id = XmlElements.Child(credentials, "AccessKeyId")?.Value;
+        var secret = XmlElements.Child(credentials, "SecretAccessKey")?.Value;
+        var token = XmlElements.Child(credentials, "SessionToken")?.Value;
+        var expiration = XmlElements.Child(credentials, "Expiration")?.Value;
         if (id is null || secret is null || token is null
             || !DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expires))
         {
@@ -45,7 +43,4 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
 
         return new RoleSession(roleArn, new AwsCredentials(id, secret, token), expires);
     }
-
-    private static XElement? Child(XElement? parent, string name) =>
-        parent?.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 }
