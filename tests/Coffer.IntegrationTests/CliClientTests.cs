@@ -58,19 +58,17 @@ public sealed class CliClientTests : IAsyncLifetime
         }
         """;
 
-    private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(1);
-
     private CofferServer _server = null!;
     private QueryApiClient _iam = null!;
     private string _account = null!;
-    private Credentials _alice = null!;
-    private string _noCredentialsFile = null!;
+    private CliCredentials _alice = null!;
+    private CofferCli _cli = null!;
 
     public async Task InitializeAsync()
     {
         // One-second sessions let a test watch temporary credentials expire.
         _server = await CofferServer.StartAsync(environment: new Dictionary<string, string> { ["COFFER_STS_MINIMUM_DURATION_SECONDS"] = "1" });
-        _noCredentialsFile = Path.Combine(_server.DataDirectory, "no-such-credentials");
+        _cli = new CofferCli(_server);
         _iam = new QueryApiClient(_server.Endpoint, "iam");
         using (var s3 = SdkClients.Create(_server))
         {
@@ -84,7 +82,7 @@ public sealed class CliClientTests : IAsyncLifetime
         var denyPolicy = await _iam.CallAsync("CreatePolicy", ("PolicyName", "no-secrets"), ("PolicyDocument", DenySecretsPolicy));
         await _iam.CallAsync("AttachUserPolicy", ("UserName", "alice"), ("PolicyArn", QueryApiClient.Value(denyPolicy, "Arn")));
         var key = await _iam.CallAsync("CreateAccessKey", ("UserName", "alice"));
-        _alice = new Credentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
+        _alice = new CliCredentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
 
         await CreateRoleAsync("Uploader", "s3:PutObject");
         await CreateRoleAsync("Viewer", "s3:GetObject");
@@ -170,7 +168,7 @@ public sealed class CliClientTests : IAsyncLifetime
 
         // The exports drive the CLI again: the session may not assume another role (Viewer trusts alice only).
         var chained = await CofferAsync(
-            new Credentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]),
+            new CliCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]),
             "assume-role",
             $"arn:aws:iam::{_account}:role/Viewer");
         Assert.Equal(1, chained.ExitCode);
@@ -206,7 +204,7 @@ public sealed class CliClientTests : IAsyncLifetime
         var exports = ParseExports(result.StandardOutput);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
-        var expired = await CofferAsync(new Credentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]), "assume-role", "Viewer");
+        var expired = await CofferAsync(new CliCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]), "assume-role", "Viewer");
 
         Assert.Equal(1, expired.ExitCode);
         Assert.Contains("error: ExpiredToken:", expired.StandardError, StringComparison.Ordinal);
@@ -270,7 +268,7 @@ public sealed class CliClientTests : IAsyncLifetime
         Assert.True(assumed.ExitCode == 0, assumed.ToString());
         var exports = ParseExports(assumed.StandardOutput);
 
-        var url = await PresignAsync(new Credentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]), "get", $"s3://{Bucket}/shared/hello.txt");
+        var url = await PresignAsync(new CliCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_SESSION_TOKEN"]), "get", $"s3://{Bucket}/shared/hello.txt");
 
         Assert.Equal(exports["AWS_SESSION_TOKEN"], HttpUtility.ParseQueryString(url.Query)["X-Amz-Security-Token"]);
         using var http = new HttpClient();
@@ -331,10 +329,10 @@ public sealed class CliClientTests : IAsyncLifetime
         string[] explain = ["explain", "--user", "alice", "--action", "s3:GetObject", "--resource", "*"];
 
         var wrongSecret = await CofferAsync(Root with { Secret = "not-the-secret" }, explain);
-        var unknownKey = await CofferAsync(new Credentials("AKIAUNKNOWNKEY000000", "whatever", null), explain);
+        var unknownKey = await CofferAsync(new CliCredentials("AKIAUNKNOWNKEY000000", "whatever", null), explain);
         var notAllowed = await CofferAsync(_alice, explain);
         var noSuchUser = await CofferAsync(Root, "explain", "--user", "nobody", "--action", "s3:GetObject", "--resource", "*");
-        var noServer = await RunAsync(Environment(Root, new Uri("http://127.0.0.1:1/")), explain);
+        var noServer = await RunAsync(new(CofferCli.Environment(Root)) { ["COFFER_ENDPOINT"] = "http://127.0.0.1:1/" }, explain);
         var noCredentials = await RunAsync(new Dictionary<string, string?>(), explain);
 
         Assert.Equal(1, wrongSecret.ExitCode);
@@ -359,7 +357,7 @@ public sealed class CliClientTests : IAsyncLifetime
         await _iam.CallAsync("CreateUser", ("UserName", "leaver"));
         await _iam.CallAsync("PutUserPolicy", ("UserName", "leaver"), ("PolicyName", "assume"), ("PolicyDocument", ReadPolicy));
         var key = await _iam.CallAsync("CreateAccessKey", ("UserName", "leaver"));
-        var leaver = new Credentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
+        var leaver = new CliCredentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
         var before = await CofferAsync(leaver, "assume-role", "Viewer");
 
         await _iam.CallAsync("UpdateAccessKey", ("UserName", "leaver"), ("AccessKeyId", leaver.Id), ("Status", "Inactive"));
@@ -407,7 +405,7 @@ public sealed class CliClientTests : IAsyncLifetime
         Assert.Contains("--endpoint URL", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    private static Credentials Root => new(CofferServer.AccessKey, CofferServer.SecretKey, null);
+    private static CliCredentials Root => CofferCli.Root;
 
     private async Task CreateRoleAsync(string name, string action)
     {
@@ -419,45 +417,17 @@ public sealed class CliClientTests : IAsyncLifetime
             """));
     }
 
-    private async Task<Uri> PresignAsync(Credentials credentials, params string[] args)
+    private async Task<Uri> PresignAsync(CliCredentials credentials, params string[] args)
     {
         var result = await CofferAsync(credentials, ["presign", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
         return new Uri(result.StandardOutput.Trim());
     }
 
-    private Task<ExternalProcess.Result> CofferAsync(Credentials credentials, params string[] args) =>
-        RunAsync(Environment(credentials, _server.Endpoint), args);
+    private Task<ExternalProcess.Result> CofferAsync(CliCredentials credentials, params string[] args) => _cli.RunAsync(credentials, args);
 
-    private Dictionary<string, string?> Environment(Credentials credentials, Uri endpoint) => new()
-    {
-        ["AWS_ACCESS_KEY_ID"] = credentials.Id,
-        ["AWS_SECRET_ACCESS_KEY"] = credentials.Secret,
-        ["AWS_SESSION_TOKEN"] = credentials.Token,
-        ["COFFER_ENDPOINT"] = endpoint.ToString(),
-    };
-
-    /// <summary>Runs the CLI with nothing inherited from this machine's AWS set-up.</summary>
-    private async Task<ExternalProcess.Result> RunAsync(Dictionary<string, string?> environment, params string[] args)
-    {
-        var full = new Dictionary<string, string?>
-        {
-            ["AWS_ACCESS_KEY_ID"] = null,
-            ["AWS_SECRET_ACCESS_KEY"] = null,
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_PROFILE"] = null,
-            ["AWS_REGION"] = null,
-            ["AWS_DEFAULT_REGION"] = null,
-            ["AWS_SHARED_CREDENTIALS_FILE"] = _noCredentialsFile,
-            ["COFFER_ENDPOINT"] = _server.Endpoint.ToString(),
-        };
-        foreach (var (name, value) in environment)
-        {
-            full[name] = value;
-        }
-
-        return await ExternalProcess.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "coffer.dll"), .. args], full, CliTimeout);
-    }
+    private Task<ExternalProcess.Result> RunAsync(Dictionary<string, string?> environment, params string[] args) =>
+        _cli.RunWithAsync(environment, null, args);
 
     private AmazonS3Client S3Client(AWSCredentials credentials) =>
         new(credentials, new AmazonS3Config { ServiceURL = _server.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
@@ -491,6 +461,4 @@ public sealed class CliClientTests : IAsyncLifetime
         Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"], exports.Keys.Order(StringComparer.Ordinal));
         return exports;
     }
-
-    private sealed record Credentials(string Id, string Secret, string? Token);
 }
