@@ -18,13 +18,14 @@ internal static class CofferCommand
                        --trusted-proxies IPS   proxies whose X-Forwarded-Host is believed
                        --domains D1,D2         extra domains for bucket.DOMAIN addressing
                        --config FILE           a JSON configuration file (default ./coffer.json if present)
+          user       users with a folder of a shared bucket or a bucket of their own: create|delete|list|show
           explain    why a user is allowed or denied an action (the server's policy simulator)
           assume-role
                      print shell exports (or --json) of a role's temporary credentials
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
           version    print the version
 
-        `coffer explain|assume-role|presign --help` describes the command, with an example.
+        `coffer user|explain|assume-role|presign --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -33,6 +34,8 @@ internal static class CofferCommand
         {
             case "serve":
                 return await ServeCommand.RunAsync(args[1..]);
+            case "user":
+                return await UserCommand.RunAsync(args[1..]);
             case "explain":
                 return await ExplainCommand.RunAsync(args[1..]);
             case "assume-role":

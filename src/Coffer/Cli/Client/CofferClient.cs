@@ -18,21 +18,25 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
 
     public TimeProvider Time { get; } = time;
 
-    private string? _accountId;
+    private (string Account, string Arn)? _caller;
 
-    /// <summary>The caller's account id, from STS GetCallerIdentity (asked once).</summary>
-    public async Task<string> AccountIdAsync(CancellationToken cancellationToken)
+    /// <summary>The caller's account id.</summary>
+    public async Task<string> AccountIdAsync(CancellationToken cancellationToken) =>
+        (await CallerAsync(cancellationToken).ConfigureAwait(false)).Account;
+
+    /// <summary>Who the credentials are, from STS GetCallerIdentity (asked once).</summary>
+    public async Task<(string Account, string Arn)> CallerAsync(CancellationToken cancellationToken)
     {
-        if (_accountId is null)
+        if (_caller is null)
         {
             var identity = await QueryAsync("sts", "GetCallerIdentity", [], cancellationToken).ConfigureAwait(false);
-            _accountId = identity.Required("Account");
+            _caller = (identity.Required("Account"), identity.Required("Arn"));
         }
 
-        return _accountId;
+        return _caller.Value;
     }
 
-    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element.</summary>
+    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element (empty for actions without output).</summary>
     public async Task<XElement> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>>
@@ -58,8 +62,8 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         }
 
         var document = XDocument.Parse(text);
-        return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result")
-            ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
+        // Actions without output (DeleteUser, AttachUserPolicy) answer with response metadata only.
+        return document.Root.Child(action + "Result") ?? new XElement(action + "Result");
     }
 
     /// <summary>

@@ -6,19 +6,10 @@ namespace Coffer.Cli.Client;
 /// <summary>Temporary credentials from STS AssumeRole, and when they expire.</summary>
 internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, DateTimeOffset Expiration)
 {
-    /// <summary>
-    /// Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account (from
-    /// GetCallerIdentity).
-    /// </summary>
+    /// <summary>Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account.</summary>
     public static async Task<RoleSession> AssumeAsync(CofferClient client, string role, TimeSpan? duration, string? sessionName, CancellationToken cancellationToken)
     {
-        var roleArn = role;
-        if (!role.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            var account = await client.AccountIdAsync(cancellationToken).ConfigureAwait(false);
-            roleArn = $"arn:aws:iam::{account}:role/{role}";
-        }
-
+        var roleArn = role.StartsWith("arn:", StringComparison.Ordinal) ? role : await RoleArnAsync(client, role, cancellationToken).ConfigureAwait(false);
         var parameters = new List<KeyValuePair<string, string>>
         {
             new("RoleArn", roleArn),
@@ -42,5 +33,22 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
         }
 
         return new RoleSession(roleArn, new AwsCredentials(id, secret, token), expires);
+    }
+
+    /// <summary>
+    /// The role's ARN, which includes its path: from GetRole when the caller may read roles, else
+    /// built for a role without a path (users who may only assume roles cannot look them up).
+    /// </summary>
+    private static async Task<string> RoleArnAsync(CofferClient client, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.QueryAsync("iam", "GetRole", [new("RoleName", name)], cancellationToken).ConfigureAwait(false);
+            return result.Child("Role").Required("Arn");
+        }
+        catch (CofferApiException e) when (e.Code == "AccessDenied")
+        {
+            return $"arn:aws:iam::{await client.AccountIdAsync(cancellationToken).ConfigureAwait(false)}:role/{name}";
+        }
     }
 }
