@@ -230,7 +230,7 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
     }
 
     /// <summary>The absolute path of <paramref name="name"/> (looked up on PATH unless it is a path); fails with how to install it.</summary>
-    private static string RequireExecutable(string name, string install)
+    internal static string RequireExecutable(string name, string install)
     {
         if (name.Contains('/', StringComparison.Ordinal))
         {
@@ -253,7 +253,7 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         Assert.False(File.Exists(debian) && Resolve(executable) == Resolve(debian), $"{executable} is {debian}: {failure}");
     }
 
-    private static string ScriptPath(string name)
+    internal static string ScriptPath(string name)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "scripts", name);
         Assert.True(File.Exists(path), $"{path} is missing: the test project copies scripts/ to its output");
