@@ -32,7 +32,7 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         return _accountId;
     }
 
-    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element.</summary>
+    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element (empty when the action returns nothing).</summary>
     public async Task<XElement> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>>
@@ -57,9 +57,10 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
             throw Error(text, (int)response.StatusCode);
         }
 
+        // Actions with nothing to return (DeleteRole, PutUserPolicy) answer with ResponseMetadata only.
         var document = XDocument.Parse(text);
         return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result")
-            ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
+            ?? new XElement(action + "Result");
     }
 
     /// <summary>
