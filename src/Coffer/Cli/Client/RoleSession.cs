@@ -6,18 +6,10 @@ namespace Coffer.Cli.Client;
 /// <summary>Temporary credentials from STS AssumeRole, and when they expire.</summary>
 internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, DateTimeOffset Expiration)
 {
-    /// <summary>
-    /// Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account (from
-    /// GetCallerIdentity).
-    /// </summary>
+    /// <summary>Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account.</summary>
     public static async Task<RoleSession> AssumeAsync(CofferClient client, string role, TimeSpan? duration, string? sessionName, CancellationToken cancellationToken)
     {
-        var roleArn = role;
-        if (!role.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            var account = await client.AccountIdAsync(cancellationToken).ConfigureAwait(false);
-            roleArn = $"arn:aws:iam::{account}:role/{role}";
-        }
+        var roleArn = role.StartsWith("arn:", StringComparison.Ordinal) ? role : await ArnAsync(client, role, cancellationToken).ConfigureAwait(false);
 
         var parameters = new List<KeyValuePair<string, string>>
         {
@@ -42,5 +34,28 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
         }
 
         return new RoleSession(roleArn, new AwsCredentials(id, secret, token), expires);
+    }
+
+    /// <summary>
+    /// A role's ARN includes its path (the role templates live under /coffer/), which only IAM
+    /// knows: a bare name is looked up, and callers who may not read the role get the ARN of a
+    /// role at the root path. "PATH/NAME" is taken as written.
+    /// </summary>
+    private static async Task<string> ArnAsync(CofferClient client, string role, CancellationToken cancellationToken)
+    {
+        if (!role.Contains('/', StringComparison.Ordinal))
+        {
+            try
+            {
+                var result = await client.QueryAsync("iam", "GetRole", [new("RoleName", role)], cancellationToken).ConfigureAwait(false);
+                return result.Child("Role").Required("Arn");
+            }
+            catch (CofferApiException e) when (e.Code == "AccessDenied")
+            {
+            }
+        }
+
+        var account = await client.AccountIdAsync(cancellationToken).ConfigureAwait(false);
+        return $"arn:aws:iam::{account}:role/{role}";
     }
 }
