@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace Coffer.Cli.Client;
 
 /// <summary>
-/// One of the roles <c>coffer roles init</c> creates for a bucket: what it is called, what it may
-/// do, and its permissions policy.
+/// One of the roles <c>coffer roles init</c> creates for a bucket: its <paramref name="Kind"/>
+/// (the value of the <see cref="KindTag"/> tag), the end of its name after the --prefix, what it
+/// may do, and the actions its policy allows on arn:aws:s3:::BUCKET/* and on arn:aws:s3:::BUCKET.
 /// </summary>
-internal sealed class RoleTemplate
+internal sealed record RoleTemplate(string Kind, string Suffix, string Summary, string[] ObjectActions, string[] BucketActions)
 {
     public const string Path = "/coffer/";
     public const string PolicyName = "coffer-template";
@@ -19,29 +20,6 @@ internal sealed class RoleTemplate
         new("viewer", "Viewer", "get objects and list the bucket", ["s3:GetObject"], ["s3:ListBucket", "s3:GetBucketLocation"]),
         new("admin", "Admin", "every S3 action on the bucket and its objects", ["s3:*"], ["s3:*"]),
     ];
-
-    private RoleTemplate(string kind, string suffix, string summary, string[] objectActions, string[] bucketActions)
-    {
-        Kind = kind;
-        Suffix = suffix;
-        Summary = summary;
-        ObjectActions = objectActions;
-        BucketActions = bucketActions;
-    }
-
-    /// <summary>The value of the <see cref="KindTag"/> tag: uploader, viewer or admin.</summary>
-    public string Kind { get; }
-
-    /// <summary>The end of the role's name, after the --prefix.</summary>
-    public string Suffix { get; }
-
-    public string Summary { get; }
-
-    /// <summary>Allowed on arn:aws:s3:::BUCKET/*.</summary>
-    public IReadOnlyList<string> ObjectActions { get; }
-
-    /// <summary>Allowed on arn:aws:s3:::BUCKET.</summary>
-    public IReadOnlyList<string> BucketActions { get; }
 
     public string PolicyDocument(string bucket) => JsonSerializer.Serialize(new
     {
