@@ -23,9 +23,10 @@ internal static class CofferCommand
           assume-role
                      print shell exports (or --json) of a role's temporary credentials
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
+          roles      role templates of a bucket (init), and who may assume them (grant, revoke, list)
           version    print the version
 
-        `coffer user|explain|assume-role|presign --help` describes the command, with an example.
+        `coffer user|roles|explain|assume-role|presign --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -42,6 +43,8 @@ internal static class CofferCommand
                 return await AssumeRoleCommand.RunAsync(args[1..]);
             case "presign":
                 return await PresignCommand.RunAsync(args[1..]);
+            case "roles":
+                return await RolesCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;

@@ -9,7 +9,7 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
     /// <summary>Assumes <paramref name="role"/>: an ARN, or a role name of the caller's account.</summary>
     public static async Task<RoleSession> AssumeAsync(CofferClient client, string role, TimeSpan? duration, string? sessionName, CancellationToken cancellationToken)
     {
-        var roleArn = role.StartsWith("arn:", StringComparison.Ordinal) ? role : await RoleArnAsync(client, role, cancellationToken).ConfigureAwait(false);
+        var roleArn = role.StartsWith("arn:", StringComparison.Ordinal) ? role : await ArnAsync(client, role, cancellationToken).ConfigureAwait(false);
         var parameters = new List<KeyValuePair<string, string>>
         {
             new("RoleArn", roleArn),
@@ -36,19 +36,25 @@ internal sealed record RoleSession(string RoleArn, AwsCredentials Credentials, D
     }
 
     /// <summary>
-    /// The role's ARN, which includes its path: from GetRole when the caller may read roles, else
-    /// built for a role without a path (users who may only assume roles cannot look them up).
+    /// A role's ARN includes its path (the role templates live under /coffer/), which only IAM
+    /// knows: a bare name is looked up, and callers who may not read the role get the ARN of a
+    /// role at the root path. "PATH/NAME" is taken as written.
     /// </summary>
-    private static async Task<string> RoleArnAsync(CofferClient client, string name, CancellationToken cancellationToken)
+    private static async Task<string> ArnAsync(CofferClient client, string role, CancellationToken cancellationToken)
     {
-        try
+        if (!role.Contains('/', StringComparison.Ordinal))
         {
-            var result = await client.QueryAsync("iam", "GetRole", [new("RoleName", name)], cancellationToken).ConfigureAwait(false);
-            return result.Child("Role").Required("Arn");
+            try
+            {
+                var result = await client.QueryAsync("iam", "GetRole", [new("RoleName", role)], cancellationToken).ConfigureAwait(false);
+                return result.Child("Role").Required("Arn");
+            }
+            catch (CofferApiException e) when (e.Code == "AccessDenied")
+            {
+            }
         }
-        catch (CofferApiException e) when (e.Code == "AccessDenied")
-        {
-            return $"arn:aws:iam::{await client.AccountIdAsync(cancellationToken).ConfigureAwait(false)}:role/{name}";
-        }
+
+        var account = await client.AccountIdAsync(cancellationToken).ConfigureAwait(false);
+        return $"arn:aws:iam::{account}:role/{role}";
     }
 }
