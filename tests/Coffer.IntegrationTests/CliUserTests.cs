@@ -279,6 +279,25 @@ public sealed class CliUserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_TakesTheUserOutOfTheTrustPolicyOfRolesItWasGranted()
+    {
+        await CreateAsync("--user", "rita", "--bucket", Shared, "--csv", Csv("rita"));
+        var init = await _cli.RunAsync(_admin, "roles", "init", "--bucket", Shared, "--prefix", "Rita");
+        Assert.True(init.ExitCode == 0, init.ToString());
+        var grant = await _cli.RunAsync(_admin, "roles", "grant", "RitaViewer", "--user", "rita");
+        Assert.True(grant.ExitCode == 0, grant.ToString());
+        Assert.Contains(":user/rita", await TrustPolicyAsync("RitaViewer"), StringComparison.Ordinal);
+
+        var result = await _cli.RunAsync(_admin, "user", "delete", "--user", "rita", "--yes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await AssertUserGoneAsync("rita");
+        var trust = await TrustPolicyAsync("RitaViewer");
+        Assert.DoesNotContain(":user/rita", trust, StringComparison.Ordinal);
+        Assert.Contains(":root", trust, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListAndShow_GiveSpaceKeysAndLastUse()
     {
         await CreateAsync("--user", "quinn", "--bucket", Shared, "--access", "read", "--csv", Csv("quinn"));
@@ -356,6 +375,9 @@ public sealed class CliUserTests : IAsyncLifetime
         var keys = await _iam.CallAsync("ListAccessKeys", ("UserName", user));
         return [.. keys.Descendants().Where(e => e.Name.LocalName == "AccessKeyId").Select(e => e.Value).Order(StringComparer.Ordinal)];
     }
+
+    private async Task<string> TrustPolicyAsync(string role) =>
+        Uri.UnescapeDataString(QueryApiClient.Value(await _iam.CallAsync("GetRole", ("RoleName", role)), "AssumeRolePolicyDocument"));
 
     private async Task<string> AccountAsync()
     {

@@ -20,7 +20,9 @@ internal sealed record Grantee(string Kind, string Name)
         _ => throw new UsageException("give either --user NAME or --group NAME"),
     };
 
-    public static string PolicyName(string role) => "coffer-assume-" + role;
+    public const string PolicyPrefix = "coffer-assume-";
+
+    public static string PolicyName(string role) => PolicyPrefix + role;
 
     /// <summary>
     /// sts:AssumeRole on the role, and iam:GetRole so that the holder's CLI can find the role's

@@ -189,6 +189,10 @@ internal static class UserDeleteCommand
         foreach (var policy in user.InlinePolicies)
         {
             await IgnoreMissingAsync(client.QueryAsync("iam", "DeleteUserPolicy", [byName, new("PolicyName", policy)], cancellationToken)).ConfigureAwait(false);
+            if (policy.StartsWith(Grantee.PolicyPrefix, StringComparison.Ordinal))
+            {
+                await ForgetInTrustPolicyAsync(client, policy[Grantee.PolicyPrefix.Length..], user.Name, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         foreach (var group in user.Groups)
@@ -209,6 +213,30 @@ internal static class UserDeleteCommand
         catch (CofferApiException e) when (e.Code == "NoSuchEntity")
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes the user out of the trust policy of a role `coffer roles grant` gave it, so that a
+    /// later user of the same name is not named there.
+    /// </summary>
+    private static async Task ForgetInTrustPolicyAsync(CofferClient client, string roleName, string userName, CancellationToken cancellationToken)
+    {
+        if (await RoleInfo.FindAsync(client, roleName, cancellationToken).ConfigureAwait(false) is not { } role)
+        {
+            return;
+        }
+
+        try
+        {
+            if (TrustPolicyDocument.WithoutUser(role.TrustPolicy, role.Account, userName).Document is { } trust)
+            {
+                await role.UpdateTrustPolicyAsync(client, trust, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (CofferApiException e) when (e.Code == "InvalidInput")
+        {
+            await Console.Error.WriteLineAsync($"note: {userName} stays named in the trust policy of {roleName}, where it is the only principal").ConfigureAwait(false);
         }
     }
 
