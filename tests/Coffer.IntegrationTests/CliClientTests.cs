@@ -421,6 +421,9 @@ public sealed class CliClientTests : IAsyncLifetime
     {
         var result = await CofferAsync(credentials, ["presign", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
+
+        // No note that the URL was shortened: the credentials were asked for as long as it lives.
+        Assert.True(result.StandardError.Length == 0, result.ToString());
         return new Uri(result.StandardOutput.Trim());
     }
 

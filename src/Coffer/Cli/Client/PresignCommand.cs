@@ -22,6 +22,7 @@ internal static class PresignCommand
     private static readonly TimeSpan MaxExpiry = TimeSpan.FromDays(7);
     private static readonly TimeSpan MinRoleDuration = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan DefaultRoleDuration = TimeSpan.FromHours(1);
+    private static readonly TimeSpan NoticeableShortfall = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public static Task<int> RunAsync(string[] args) =>
@@ -55,13 +56,15 @@ internal static class PresignCommand
             signing = session.Credentials;
             credentialsExpire = session.Expiration;
             var left = TimeSpan.FromSeconds(Math.Floor((session.Expiration - client.Time.GetUtcNow()).TotalSeconds));
-            if (left < expires)
+            if (left < expires - NoticeableShortfall)
             {
                 await Console.Error.WriteLineAsync(
                     $"note: the URL expires in {Durations.Format(left)} rather than {Durations.Format(expires)}: it cannot outlive {role}'s credentials, which expire at {Iso(session.Expiration)}")
                     .ConfigureAwait(false);
-                expires = left;
             }
+
+            // Seconds lost to the round trip are not worth a note, but the URL still may not outlive the credentials.
+            expires = left < expires ? left : expires;
         }
 
         var now = client.Time.GetUtcNow();
