@@ -32,7 +32,10 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         return _accountId;
     }
 
-    /// <summary>Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the &lt;ActionResult&gt; element.</summary>
+    /// <summary>
+    /// Calls an IAM (<paramref name="service"/> "iam") or STS ("sts") action; returns the
+    /// &lt;ActionResult&gt; element, empty for actions that answer with none (UpdateAccessKey, TagUser).
+    /// </summary>
     public async Task<XElement> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>>
@@ -58,8 +61,7 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         }
 
         var document = XDocument.Parse(text);
-        return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result")
-            ?? throw new CofferApiException("InvalidResponse", $"{action} answered without an {action}Result element", (int)response.StatusCode);
+        return document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result") ?? new XElement(action + "Result");
     }
 
     /// <summary>
