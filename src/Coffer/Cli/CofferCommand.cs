@@ -22,9 +22,10 @@ internal static class CofferCommand
           assume-role
                      print shell exports (or --json) of a role's temporary credentials
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
+          key        users' access keys: create, list, deactivate, activate, delete, rotate, audit
           version    print the version
 
-        `coffer explain|assume-role|presign --help` describes the command, with an example.
+        `coffer explain|assume-role|presign|key --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -39,6 +40,8 @@ internal static class CofferCommand
                 return await AssumeRoleCommand.RunAsync(args[1..]);
             case "presign":
                 return await PresignCommand.RunAsync(args[1..]);
+            case "key":
+                return await KeyCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;
