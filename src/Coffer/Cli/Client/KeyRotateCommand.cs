@@ -63,10 +63,10 @@ internal static class KeyRotateCommand
             {
                 retiredAt = await RetireAsync(client, old, grace, cancellationToken).ConfigureAwait(false);
             }
-            catch (CofferApiException e)
+            catch (Exception e) when (e is CofferApiException or HttpRequestException)
             {
-                // The new key is made and its secret exists only here: print it before failing.
-                failure = e;
+                // Without --csv the new key's secret is only in this output: print it before failing.
+                failure = e as CofferApiException ?? new CofferApiException("ConnectionError", e.Message, 0);
             }
         }
 
@@ -133,8 +133,9 @@ internal static class KeyRotateCommand
             return;
         }
 
-        Console.WriteLine(grace > TimeSpan.Zero && old.IsActive
-            ? $"{old.AccessKeyId} keeps working until {Timestamps.Iso(at)} (in {Durations.Format(grace)}); then the server deactivates it"
+        Console.WriteLine(
+            !old.IsActive ? $"{old.AccessKeyId} was inactive already"
+            : grace > TimeSpan.Zero ? $"{old.AccessKeyId} keeps working until {Timestamps.Iso(at)} (in {Durations.Format(grace)}); then the server deactivates it"
             : $"deactivated access key {old.AccessKeyId}");
         Console.WriteLine($"when no client uses {old.AccessKeyId} any more, delete it: coffer key rotate --user {user} --finish");
     }
