@@ -146,14 +146,15 @@ public sealed class AccessKeyStore
 
         var userId = reader.GetString(7);
         var userName = reader.GetString(8);
+        var tags = await ReadTagsAsync(connection, userId, cancellationToken).ConfigureAwait(false);
         var user = new Principal(accountId, reader.GetString(9), userName, IsRoot: false)
         {
             Type = PrincipalType.User,
             UserId = userId,
             UserName = userName,
-            Tags = await ReadTagsAsync(connection, userId, cancellationToken).ConfigureAwait(false),
+            Tags = tags,
         };
-        return new Credential(accessKeyId, secret, user, isActive);
+        return new Credential(accessKeyId, secret, user, isActive) { DeactivatesAt = ScheduledDeactivation.For(tags, accessKeyId) };
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> ReadTagsAsync(SqliteConnection connection, string entityId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Coffer.Identity.AccessKeys;
 using Microsoft.Data.Sqlite;
 
 namespace Coffer.Identity.Iam;
@@ -17,6 +18,7 @@ public sealed partial class IamStore
                 throw new IamException(IamError.EntityAlreadyExists, $"User with name {name} already exists.");
             }
 
+            CheckSchedules(tags);
             var user = new IamUser(IdentityIds.New("AIDA"), name, path, Arn(IamEntityKind.User, path, name), DateTimeOffset.FromUnixTimeMilliseconds(Now()));
             Execute(
                 connection,
@@ -116,6 +118,12 @@ public sealed partial class IamStore
         WriteAsync(connection =>
         {
             var (id, _, _) = Require(connection, kind, name);
+            if (kind == IamEntityKind.User)
+            {
+                CheckSchedules(tags);
+                SettleDeactivations(connection, id);
+            }
+
             WriteTags(connection, id, KindWord(kind), tags);
             return true;
         }, cancellationToken);
@@ -124,9 +132,46 @@ public sealed partial class IamStore
         WriteAsync(connection =>
         {
             var (id, _, _) = Require(connection, kind, name);
+            if (kind == IamEntityKind.User)
+            {
+                SettleDeactivations(connection, id);
+            }
+
             RemoveTags(connection, id, keys);
             return true;
         }, cancellationToken);
+
+    /// <summary>A schedule whose time cannot be read would silently never happen: refuse it.</summary>
+    private static void CheckSchedules(IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        foreach (var (key, value) in tags)
+        {
+            if (ScheduledDeactivation.IsScheduleTag(key, out _) && !ScheduledDeactivation.TryParse(value, out _))
+            {
+                throw new IamException(IamError.InvalidInput, $"The value of tag {key} must be a time in ISO 8601 with its zone, such as 2026-01-31T12:00:00Z.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the deactivations whose time has passed permanent before the user's tags change, so
+    /// that removing or rewriting a schedule tag afterwards cannot bring the key back.
+    /// </summary>
+    private void SettleDeactivations(SqliteConnection connection, string userId)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (accessKeyId, at) in ScheduledDeactivation.All(ReadTags(connection, userId)))
+        {
+            if (at <= now)
+            {
+                Execute(connection, "UPDATE access_keys SET status = 'Inactive' WHERE access_key_id = $key AND user_id = $user", ("$key", accessKeyId), ("$user", userId));
+            }
+        }
+    }
+
+    /// <summary>An explicit status change or deletion of a key replaces whatever was scheduled for it.</summary>
+    private static void CancelDeactivation(SqliteConnection connection, string userId, string accessKeyId) =>
+        Execute(connection, "DELETE FROM iam_tags WHERE entity_id = $id AND key = $key", ("$id", userId), ("$key", ScheduledDeactivation.TagKey(accessKeyId)));
 
     public Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync(IamEntityKind kind, string name, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(Read(connection => ReadTags(connection, Require(connection, kind, name).Id)));
@@ -166,12 +211,16 @@ public sealed partial class IamStore
         Task.FromResult<IReadOnlyList<AccessKeyInfo>>(Read(connection =>
         {
             var (userId, name, _) = Require(connection, IamEntityKind.User, userName);
+            var schedule = ScheduledDeactivation.All(ReadTags(connection, userId));
+            var now = _time.GetUtcNow();
             using var command = Sql(connection, "SELECT access_key_id, status, created_at FROM access_keys WHERE user_id = $id ORDER BY created_at", ("$id", userId));
             using var reader = command.ExecuteReader();
             var keys = new List<AccessKeyInfo>();
             while (reader.Read())
             {
-                keys.Add(new AccessKeyInfo(name, reader.GetString(0), reader.GetString(1) == "Active", Time(reader, 2)));
+                var accessKeyId = reader.GetString(0);
+                var active = ScheduledDeactivation.IsActive(reader.GetString(1) == "Active", schedule.TryGetValue(accessKeyId, out var at) ? at : null, now);
+                keys.Add(new AccessKeyInfo(name, accessKeyId, active, Time(reader, 2)));
             }
 
             return keys;
@@ -187,6 +236,7 @@ public sealed partial class IamStore
                 throw new IamException(IamError.NoSuchEntity, $"The Access Key with id {accessKeyId} cannot be found.");
             }
 
+            CancelDeactivation(connection, userId, accessKeyId);
             return true;
         }, cancellationToken);
 
@@ -200,6 +250,7 @@ public sealed partial class IamStore
                 throw new IamException(IamError.NoSuchEntity, $"The Access Key with id {accessKeyId} cannot be found.");
             }
 
+            CancelDeactivation(connection, userId, accessKeyId);
             return true;
         }, cancellationToken);
 

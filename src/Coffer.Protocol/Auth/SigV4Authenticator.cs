@@ -467,7 +467,7 @@ internal sealed class SigV4Authenticator(AccessKeyStore keys, SessionTokens sess
         }
 
         var credential = await keys.FindAsync(accessKeyId, cancellationToken).ConfigureAwait(false);
-        if (credential is null || !credential.IsActive)
+        if (credential is null || !credential.IsActiveAt(time.GetUtcNow()))
         {
             throw new S3Exception(S3ErrorCode.InvalidAccessKeyId).With("AWSAccessKeyId", accessKeyId);
         }

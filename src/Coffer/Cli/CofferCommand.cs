@@ -24,9 +24,10 @@ internal static class CofferCommand
                      print shell exports (or --json) of a role's temporary credentials
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
           roles      role templates of a bucket (init), and who may assume them (grant, revoke, list)
+          key        users' access keys: create, list, deactivate, activate, delete, rotate, audit
           version    print the version
 
-        `coffer user|roles|explain|assume-role|presign --help` describes the command, with an example.
+        `coffer user|roles|key|explain|assume-role|presign --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -45,6 +46,8 @@ internal static class CofferCommand
                 return await PresignCommand.RunAsync(args[1..]);
             case "roles":
                 return await RolesCommand.RunAsync(args[1..]);
+            case "key":
+                return await KeyCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;

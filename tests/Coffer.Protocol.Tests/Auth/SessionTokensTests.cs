@@ -109,13 +109,4 @@ public sealed class SessionTokensTests : IDisposable
     }
 
     public void Dispose() => _key.Dispose();
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -38,6 +38,31 @@ public sealed class DurationsTests
     [InlineData(3599, "59m59s")]
     [InlineData(45, "45s")]
     [InlineData(0, "0s")]
+    [InlineData(604800, "7d")]
+    [InlineData(93784, "1d2h3m4s")]
     public void Format_ReadsAsItIsWritten(int seconds, string expected) =>
         Assert.Equal(expected, Durations.Format(TimeSpan.FromSeconds(seconds)));
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("0s", 0)]
+    [InlineData("24h", 86400)]
+    public void Parse_AllowingZero_AcceptsZeroToo(string text, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Durations.Parse(text, "--grace", allowZero: true));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-1")]
+    [InlineData("later")]
+    public void Parse_AllowingZero_StillRejectsTheRest(string text) =>
+        Assert.Throws<UsageException>(() => Durations.Parse(text, "--grace", allowZero: true));
+
+    [Theory]
+    [InlineData(8380800, "97d")]
+    [InlineData(86399, "23h")]
+    [InlineData(3599, "59m")]
+    [InlineData(59, "59s")]
+    [InlineData(-5, "0s")]
+    public void Approximate_KeepsTheLargestUnit(int seconds, string expected) =>
+        Assert.Equal(expected, Durations.Approximate(TimeSpan.FromSeconds(seconds)));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Coffer.Cli.Client;
@@ -33,7 +32,7 @@ internal static class AssumeRoleCommand
 
         var duration = line.Get("--duration") is { } text ? Durations.Parse(text, "--duration") : (TimeSpan?)null;
         var session = await RoleSession.AssumeAsync(client, line.Positionals[0], duration, line.Get("--session-name"), cancellationToken).ConfigureAwait(false);
-        var expiration = session.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var expiration = Timestamps.Iso(session.Expiration);
         if (line.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(

@@ -76,7 +76,7 @@ internal static class ClientCommand
         }
         catch (CofferApiException e)
         {
-            var hint = ErrorHints.For(e.Code);
+            var hint = e.Hint ?? ErrorHints.For(e.Code);
             await Console.Error.WriteLineAsync($"error: {e.Code}: {e.Message}" + (hint is null ? string.Empty : $" ({hint})")).ConfigureAwait(false);
             return 1;
         }

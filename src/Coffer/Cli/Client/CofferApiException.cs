@@ -6,4 +6,7 @@ internal sealed class CofferApiException(string code, string message, int status
     public string Code { get; } = code;
 
     public int Status { get; } = status;
+
+    /// <summary>What to do about it, when the command knows better than <see cref="ErrorHints"/>.</summary>
+    public string? Hint { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Coffer.Cli.Client;
@@ -59,7 +58,7 @@ internal static class PresignCommand
             if (left < expires - NoticeableShortfall)
             {
                 await Console.Error.WriteLineAsync(
-                    $"note: the URL expires in {Durations.Format(left)} rather than {Durations.Format(expires)}: it cannot outlive {role}'s credentials, which expire at {Iso(session.Expiration)}")
+                    $"note: the URL expires in {Durations.Format(left)} rather than {Durations.Format(expires)}: it cannot outlive {role}'s credentials, which expire at {Timestamps.Iso(session.Expiration)}")
                     .ConfigureAwait(false);
             }
 
@@ -77,8 +76,8 @@ internal static class PresignCommand
                     url = url.AbsoluteUri,
                     method,
                     expiresInSeconds = (long)expires.TotalSeconds,
-                    expiration = Iso(now + expires),
-                    credentialsExpiration = credentialsExpire is { } c ? Iso(c) : null,
+                    expiration = Timestamps.Iso(now + expires),
+                    credentialsExpiration = credentialsExpire is { } c ? Timestamps.Iso(c) : null,
                 },
                 JsonOptions));
         }
@@ -106,7 +105,4 @@ internal static class PresignCommand
             return await RoleSession.AssumeAsync(client, role, DefaultRoleDuration, null, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static string Iso(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
