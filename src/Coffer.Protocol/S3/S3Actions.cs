@@ -22,6 +22,8 @@ public static class S3Actions
         S3Operation.GetBucketPolicy => "s3:GetBucketPolicy",
         S3Operation.DeleteBucketPolicy => "s3:DeleteBucketPolicy",
         S3Operation.GetBucketPolicyStatus => "s3:GetBucketPolicyStatus",
+        S3Operation.PutBucketEncryption or S3Operation.DeleteBucketEncryption => "s3:PutEncryptionConfiguration",
+        S3Operation.GetBucketEncryption => "s3:GetEncryptionConfiguration",
         _ => "s3:Unknown",
     };
 }

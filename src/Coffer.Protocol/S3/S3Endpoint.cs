@@ -28,6 +28,7 @@ public sealed partial class S3Endpoint
     private readonly ListHandlers _lists;
     private readonly MultipartHandlers _multipart;
     private readonly BucketPolicyHandlers _bucketPolicies;
+    private readonly BucketEncryptionHandlers _bucketEncryption;
     private readonly BucketPolicies _policies;
     private readonly S3Access _access;
 
@@ -39,6 +40,7 @@ public sealed partial class S3Endpoint
         _policies = new BucketPolicies(store.Metadata);
         _access = new S3Access(authorizer, _policies, time);
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);
+        _bucketEncryption = new BucketEncryptionHandlers(store.Metadata);
         _buckets = new BucketHandlers(store, options, time);
         _reads = new ObjectReadHandlers(store);
         _writes = new ObjectWriteHandlers(store);
@@ -187,6 +189,9 @@ public sealed partial class S3Endpoint
         S3Operation.PutBucketPolicy => _bucketPolicies.PutAsync(context),
         S3Operation.GetBucketPolicy => _bucketPolicies.GetAsync(context),
         S3Operation.DeleteBucketPolicy => _bucketPolicies.DeleteAsync(context),
+        S3Operation.PutBucketEncryption => _bucketEncryption.PutAsync(context),
+        S3Operation.GetBucketEncryption => _bucketEncryption.GetAsync(context),
+        S3Operation.DeleteBucketEncryption => _bucketEncryption.DeleteAsync(context),
         S3Operation.GetBucketPolicyStatus => _bucketPolicies.GetStatusAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)

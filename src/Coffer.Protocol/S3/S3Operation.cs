@@ -28,6 +28,9 @@ public enum S3Operation
     GetBucketPolicy,
     DeleteBucketPolicy,
     GetBucketPolicyStatus,
+    PutBucketEncryption,
+    GetBucketEncryption,
+    DeleteBucketEncryption,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

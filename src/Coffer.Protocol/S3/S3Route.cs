@@ -75,12 +75,15 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         return null;
     }
 
-    private static S3Operation? BucketPolicyOperation(string method, QueryParameters query) => method switch
+    private static S3Operation? BucketConfigurationOperation(string method, QueryParameters query) => method switch
     {
         "GET" when query.Has("policyStatus") => S3Operation.GetBucketPolicyStatus,
         "GET" when query.Has("policy") => S3Operation.GetBucketPolicy,
         "PUT" when query.Has("policy") => S3Operation.PutBucketPolicy,
         "DELETE" when query.Has("policy") => S3Operation.DeleteBucketPolicy,
+        "GET" when query.Has("encryption") => S3Operation.GetBucketEncryption,
+        "PUT" when query.Has("encryption") => S3Operation.PutBucketEncryption,
+        "DELETE" when query.Has("encryption") => S3Operation.DeleteBucketEncryption,
         _ => null,
     };
 
@@ -91,9 +94,9 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
             return method is "GET" ? S3Operation.ListBuckets : S3Operation.Unknown;
         }
 
-        if (key is null && BucketPolicyOperation(method, query) is { } policyOperation)
+        if (key is null && BucketConfigurationOperation(method, query) is { } configurationOperation)
         {
-            return policyOperation;
+            return configurationOperation;
         }
 
         foreach (var name in UnsupportedSubresources)

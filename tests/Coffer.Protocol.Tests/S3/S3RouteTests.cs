@@ -144,7 +144,7 @@ public sealed class S3RouteTests
     [InlineData("POST", "/examplebucket/my-image.jpg?restore")]
     [InlineData("POST", "/examplebucket/my-image.jpg?select&select-type=2")]
     [InlineData("GET", "/examplebucket/my-image.jpg?attributes")]
-    [InlineData("GET", "/examplebucket?list-type=2&encryption")]
+    [InlineData("GET", "/examplebucket/my-image.jpg?encryption")]
     public void Classify_UnimplementedSubresource_IsUnsupported(string method, string target)
     {
         Assert.Equal(S3Operation.UnsupportedSubresource, Route(method, target, "localhost:9000", copySource: false).Operation);
@@ -156,7 +156,12 @@ public sealed class S3RouteTests
     [InlineData("DELETE", "/examplebucket?policy", S3Operation.DeleteBucketPolicy)]
     [InlineData("GET", "/examplebucket?policyStatus", S3Operation.GetBucketPolicyStatus)]
     [InlineData("POST", "/examplebucket?policy", S3Operation.UnsupportedSubresource)]
-    public void Classify_BucketPolicy(string method, string target, S3Operation expected)
+    [InlineData("PUT", "/examplebucket?encryption", S3Operation.PutBucketEncryption)]
+    [InlineData("GET", "/examplebucket?encryption", S3Operation.GetBucketEncryption)]
+    [InlineData("GET", "/examplebucket?list-type=2&encryption", S3Operation.GetBucketEncryption)]
+    [InlineData("DELETE", "/examplebucket?encryption", S3Operation.DeleteBucketEncryption)]
+    [InlineData("POST", "/examplebucket?encryption", S3Operation.UnsupportedSubresource)]
+    public void Classify_BucketConfiguration(string method, string target, S3Operation expected)
     {
         Assert.Equal(expected, Route(method, target, "localhost:9000", copySource: false).Operation);
     }
