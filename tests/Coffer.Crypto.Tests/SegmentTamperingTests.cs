@@ -152,6 +152,23 @@ public sealed class SegmentTamperingTests
         await Assert.ThrowsAsync<SegmentAuthenticationException>(async () => _ = await stream.ReadAsync(buffer));
     }
 
+    [Fact]
+    public void FailedSegment_DecryptedStraightIntoTheCallersBuffer_LeavesNoPlaintextThere()
+    {
+        // A flipped tag bit leaves the ciphertext intact, so decryption yields the true plaintext before the check fails.
+        var tampered = (byte[])Ciphertext.Clone();
+        tampered[(2 * Sealed) - 1] ^= 1;
+        using var key = Segments.Key();
+        using var stream = new SegmentDecryptingStream(new MemoryStream(tampered), key, Segments.Binding, new SegmentLayout(Plaintext.Length, S));
+        var buffer = new byte[1000];
+
+        // The first read hands out segment 0 alone; segment 1's bytes were zeroed where they were decrypted.
+        Assert.Equal(S, stream.Read(buffer));
+        Assert.Equal(Plaintext[..S], buffer[..S]);
+        Assert.True(buffer.AsSpan(S).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(1, Assert.Throws<SegmentAuthenticationException>(() => stream.Read(buffer)).Segment);
+    }
+
     private static byte[] Segment(int index) => Ciphertext[(index * Sealed)..Math.Min((index + 1) * Sealed, Ciphertext.Length)];
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];

@@ -32,20 +32,22 @@ internal sealed class SegmentCipher : IDisposable
         _aes.Encrypt(nonce, plaintext, destination[..plaintext.Length], destination.Slice(plaintext.Length, SegmentLayout.TagSize), _associatedData);
     }
 
-    /// <summary>Decrypts a sealed segment in place: afterwards its plaintext is all but the last <see cref="SegmentLayout.TagSize"/> bytes.</summary>
-    public void Open(long segment, bool final, Span<byte> sealedSegment)
+    /// <summary>
+    /// Verifies and decrypts a sealed segment into <paramref name="plaintext"/>, which may be the
+    /// segment's own ciphertext bytes. On failure AesGcm zeroes <paramref name="plaintext"/> before
+    /// throwing, so no unverified byte is left there.
+    /// </summary>
+    public void Open(long segment, bool final, ReadOnlySpan<byte> sealedSegment, Span<byte> plaintext)
     {
         Span<byte> nonce = stackalloc byte[NonceSize];
         WriteNonce(nonce, segment, final);
         var length = sealedSegment.Length - SegmentLayout.TagSize;
-        var ciphertext = sealedSegment[..length];
         try
         {
-            _aes.Decrypt(nonce, ciphertext, sealedSegment[length..], ciphertext, _associatedData);
+            _aes.Decrypt(nonce, sealedSegment[..length], sealedSegment[length..], plaintext[..length], _associatedData);
         }
         catch (AuthenticationTagMismatchException)
         {
-            // AesGcm has already zeroed the output; nothing of the segment is left readable.
             throw new SegmentAuthenticationException(segment, "the tag does not match");
         }
     }

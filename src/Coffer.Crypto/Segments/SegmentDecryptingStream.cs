@@ -8,7 +8,8 @@ namespace Coffer.Crypto.Segments;
 /// Reads the plaintext of an encrypted blob, or of a range of it, decrypting only the segments the
 /// range touches. Each segment is verified before any of its bytes are returned; a blob that is not
 /// exactly what was written throws <see cref="SegmentAuthenticationException"/>, then and on every
-/// later read. Ciphertext is read in batches of about 1 MiB, never past the last segment needed.
+/// later read. Ciphertext is read in batches of about 1 MiB, never past the last segment needed
+/// (bar one byte after the final segment, to see that the blob ends there).
 /// </summary>
 public sealed class SegmentDecryptingStream : Stream
 {
@@ -22,13 +23,15 @@ public sealed class SegmentDecryptingStream : Stream
     private readonly int _batchSegments;
     private readonly int _capacity;
 
-    // Sealed segments read ahead; each is opened in place when reached, so the array holds plaintext.
+    // Sealed segments read ahead. A segment is opened in place unless it goes straight to the
+    // reader, so the array holds plaintext and is cleared before it goes back to the pool.
     private byte[]? _buffer;
     private int _filled;
     private int _used;
     private int _expected;
     private bool _trailingBytes;
     private int _sealedOffset;
+    private long _batchLastSegment;
 
     private long _nextSegment;
     private int _skip;
@@ -62,6 +65,7 @@ public sealed class SegmentDecryptingStream : Stream
         _layout = layout;
         _lastSegment = range.LastSegment;
         _nextSegment = range.FirstSegment;
+        _batchLastSegment = range.FirstSegment - 1;
         _skip = range.SkipBytes;
         _remaining = range.PlaintextLength;
         _batchSegments = Math.Max(1, BatchSize / (layout.SegmentSize + SegmentLayout.TagSize));
@@ -83,18 +87,14 @@ public sealed class SegmentDecryptingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        while (NeedsSegment(buffer.Length))
+        int read;
+        while ((read = DecryptBuffered(buffer)) < 0)
         {
-            if (_sealedOffset == _filled)
-            {
-                var request = StartFill();
-                EndFill(_ciphertext.ReadAtLeast(_buffer.AsSpan(0, request), request, throwOnEndOfStream: false));
-            }
-
-            OpenNext();
+            var request = StartFill();
+            EndFill(_ciphertext.ReadAtLeast(_buffer.AsSpan(0, request), request, throwOnEndOfStream: false));
         }
 
-        return Deliver(buffer);
+        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -102,18 +102,14 @@ public sealed class SegmentDecryptingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (NeedsSegment(buffer.Length))
+        int read;
+        while ((read = DecryptBuffered(buffer.Span)) < 0)
         {
-            if (_sealedOffset == _filled)
-            {
-                var request = StartFill();
-                EndFill(await _ciphertext.ReadAtLeastAsync(_buffer.AsMemory(0, request), request, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
-            }
-
-            OpenNext();
+            var request = StartFill();
+            EndFill(await _ciphertext.ReadAtLeastAsync(_buffer.AsMemory(0, request), request, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
         }
 
-        return Deliver(buffer.Span);
+        return read;
     }
 
     public override void Flush()
@@ -148,18 +144,46 @@ public sealed class SegmentDecryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>True when no verified plaintext is waiting but another segment of the range is.</summary>
-    private bool NeedsSegment(int wanted)
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from segments already read, verifying each before any of its
+    /// bytes is handed out; -1 when more ciphertext must be read first.
+    /// </summary>
+    private int DecryptBuffered(Span<byte> buffer)
     {
         _failure?.Throw();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return wanted > 0 && _plaintextOffset == _plaintextEnd && _nextSegment <= _lastSegment;
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var total = 0;
+        while (_plaintextOffset == _plaintextEnd && _nextSegment <= _lastSegment)
+        {
+            if (_nextSegment > _batchLastSegment)
+            {
+                return total > 0 ? total : -1;
+            }
+
+            try
+            {
+                total += OpenNext(buffer[total..]);
+            }
+            catch (SegmentAuthenticationException) when (total > 0)
+            {
+                // Hand out the verified segments first; the failure comes with the next read.
+                return total;
+            }
+        }
+
+        return total > 0 ? total : Deliver(buffer);
     }
 
     /// <summary>How many bytes to read for the next batch of segments: one more after the final segment, to see that the blob ends there.</summary>
     private int StartFill()
     {
         var last = Math.Min(_nextSegment + _batchSegments - 1, _lastSegment);
+        _batchLastSegment = last;
         _expected = (int)(_layout.SealedOffset(last) - _layout.SealedOffset(_nextSegment)) + _layout.PlaintextLengthOf(last) + SegmentLayout.TagSize;
         _buffer ??= ArrayPool<byte>.Shared.Rent(_capacity);
         return last == _layout.LastSegment ? _expected + 1 : _expected;
@@ -173,12 +197,18 @@ public sealed class SegmentDecryptingStream : Stream
         _sealedOffset = 0;
     }
 
-    private void OpenNext()
+    /// <summary>
+    /// Verifies and decrypts the next segment: straight into <paramref name="destination"/> when all
+    /// of its plaintext is wanted and fits (returning how many bytes it put there), else in place,
+    /// to be delivered from the buffer (returning 0).
+    /// </summary>
+    private int OpenNext(Span<byte> destination)
     {
         var segment = _nextSegment;
         var final = segment == _layout.LastSegment;
         var plaintextLength = _layout.PlaintextLengthOf(segment);
         var sealedLength = plaintextLength + SegmentLayout.TagSize;
+        var direct = _skip == 0 && _remaining >= plaintextLength && destination.Length >= plaintextLength;
         try
         {
             if (_filled - _sealedOffset < sealedLength)
@@ -191,7 +221,8 @@ public sealed class SegmentDecryptingStream : Stream
                 throw new SegmentAuthenticationException(segment, "bytes follow the final segment");
             }
 
-            _cipher.Open(segment, final, _buffer.AsSpan(_sealedOffset, sealedLength));
+            var sealedSegment = _buffer.AsSpan(_sealedOffset, sealedLength);
+            _cipher.Open(segment, final, sealedSegment, direct ? destination : sealedSegment);
         }
         catch (SegmentAuthenticationException e)
         {
@@ -199,12 +230,23 @@ public sealed class SegmentDecryptingStream : Stream
             throw;
         }
 
-        _plaintextOffset = _sealedOffset + _skip;
-        _plaintextEnd = _sealedOffset + (int)Math.Min(plaintextLength, _skip + _remaining);
-        _remaining -= _plaintextEnd - _plaintextOffset;
+        var delivered = 0;
+        if (direct)
+        {
+            delivered = plaintextLength;
+            _remaining -= plaintextLength;
+        }
+        else
+        {
+            _plaintextOffset = _sealedOffset + _skip;
+            _plaintextEnd = _sealedOffset + (int)Math.Min(plaintextLength, _skip + _remaining);
+            _remaining -= _plaintextEnd - _plaintextOffset;
+        }
+
         _skip = 0;
         _sealedOffset += sealedLength;
         _nextSegment++;
+        return delivered;
     }
 
     private int Deliver(Span<byte> destination)
