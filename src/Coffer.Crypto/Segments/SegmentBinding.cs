@@ -7,37 +7,25 @@ namespace Coffer.Crypto.Segments;
 /// What a blob belongs to, authenticated with every segment so that a blob moved to another
 /// object, version or part fails to decrypt there.
 /// </summary>
-public sealed class SegmentBinding
+/// <param name="bucket">The bucket name.</param>
+/// <param name="key">The object key.</param>
+/// <param name="versionId">
+/// What tells this write of the key from every other one and is stored with it: the version id,
+/// or for a part the upload id.
+/// </param>
+/// <param name="partNumber">The part number for a multipart part; 0 for an object written whole.</param>
+public sealed class SegmentBinding(string bucket, string key, string versionId, int partNumber)
 {
     // Throws on lone surrogates instead of replacing them, so two different keys never encode alike.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <param name="bucket">The bucket name.</param>
-    /// <param name="key">The object key.</param>
-    /// <param name="versionId">
-    /// What tells this write of the key from every other one and is stored with it: the version id,
-    /// or for a part the upload id.
-    /// </param>
-    /// <param name="partNumber">The part number for a multipart part; 0 for an object written whole.</param>
-    public SegmentBinding(string bucket, string key, string versionId, int partNumber)
-    {
-        ArgumentNullException.ThrowIfNull(bucket);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(versionId);
-        ArgumentOutOfRangeException.ThrowIfNegative(partNumber);
-        Bucket = bucket;
-        Key = key;
-        VersionId = versionId;
-        PartNumber = partNumber;
-    }
+    public string Bucket { get; } = bucket ?? throw new ArgumentNullException(nameof(bucket));
 
-    public string Bucket { get; }
+    public string Key { get; } = key ?? throw new ArgumentNullException(nameof(key));
 
-    public string Key { get; }
+    public string VersionId { get; } = versionId ?? throw new ArgumentNullException(nameof(versionId));
 
-    public string VersionId { get; }
-
-    public int PartNumber { get; }
+    public int PartNumber { get; } = partNumber >= 0 ? partNumber : throw new ArgumentOutOfRangeException(nameof(partNumber), "A part number is 0 or more.");
 
     /// <summary>
     /// The associated data of every segment. Format version 1, must not change: the version byte,
