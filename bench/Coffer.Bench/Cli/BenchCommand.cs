@@ -4,6 +4,7 @@ using Coffer.Bench.Baseline;
 using Coffer.Bench.Policy;
 using Coffer.Bench.Reporting;
 using Coffer.Bench.S3;
+using Coffer.Bench.Segments;
 
 namespace Coffer.Bench.Cli;
 
@@ -31,6 +32,10 @@ internal static class BenchCommand
               Decisions per second of the IAM policy engine for a typical user (3 policies,
               10 statements, 2 conditions), an allowed and a denied request, single thread;
               prints decisions/s, ns and allocated bytes per decision.
+          coffer-bench segments [--seconds 3]
+              Encryption at rest's segment format in process, single thread: a 64 MiB object
+              encrypted and decrypted in 1 MiB blocks, a 4 KiB range of it, 4 KiB objects, and bare
+              AES-GCM as the bound; prints MiB/s, ops/s and allocated bytes per operation.
           coffer-bench report [--result NAME=FILE]... [--missing NAME=REASON]... [--dd-mibs X]
                               [--rss-large NAME=KB]... [--rss NAME=KB]...
                               [--mp-result NAME=FILE]... [--mp-missing NAME=REASON]... [--mp-dd-mibs X] [--mp-rss NAME=KB]...
@@ -53,7 +58,7 @@ internal static class BenchCommand
 
     private static readonly string[] BaselineOptions = ["listen"];
 
-    private static readonly string[] PolicyOptions = ["seconds"];
+    private static readonly string[] SecondsOption = ["seconds"];
 
     private static readonly string[] ReportOptions =
         ["result", "missing", "dd-mibs", "rss-large", "rss", "mp-result", "mp-missing", "mp-dd-mibs", "mp-rss"];
@@ -74,8 +79,8 @@ internal static class BenchCommand
                 "s3" => await RunS3Async(CommandLine.Parse(rest, S3Options, S3Flags)),
                 "multipart" => await RunMultipartAsync(CommandLine.Parse(rest, MultipartOptions, S3Flags)),
                 "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
-                "policy" => PolicyBenchmark.Run(
-                    TimeSpan.FromSeconds(CommandLine.Parse(rest, PolicyOptions).GetInt("seconds", 3, 1, 600)), Console.Out),
+                "policy" => PolicyBenchmark.Run(Seconds(rest), Console.Out),
+                "segments" => SegmentBenchmark.Run(Seconds(rest), Console.Out),
                 "report" => RunReport(CommandLine.Parse(rest, ReportOptions)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
@@ -178,6 +183,9 @@ internal static class BenchCommand
 
         return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
     }
+
+    private static TimeSpan Seconds(ReadOnlySpan<string> args) =>
+        TimeSpan.FromSeconds(CommandLine.Parse(args, SecondsOption).GetInt("seconds", 3, 1, 600));
 
     private static (Uri Endpoint, string AccessKey, string SecretKey) Target(CommandLine commandLine)
     {
