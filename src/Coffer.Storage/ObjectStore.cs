@@ -59,7 +59,16 @@ public sealed class ObjectStore
     /// Opens the content of <paramref name="info"/> positioned at <paramref name="offset"/>.
     /// Returns null when the object was replaced in between, so the caller can look it up again.
     /// </summary>
-    public async Task<Stream?> OpenContentAsync(ObjectInfo info, long offset, CancellationToken cancellationToken)
+    public Task<Stream?> OpenContentAsync(ObjectInfo info, long offset, CancellationToken cancellationToken) =>
+        OpenContentAsync(info, offset, info.Size - 1, null, cancellationToken);
+
+    /// <summary>
+    /// Opens bytes <paramref name="start"/> to <paramref name="end"/> (inclusive) of the content of
+    /// <paramref name="info"/>; sealed content (objects and parts with <c>Encryption</c>) is read
+    /// through <paramref name="opener"/>. Returns null when the object was replaced in between, so
+    /// the caller can look it up again.
+    /// </summary>
+    public async Task<Stream?> OpenContentAsync(ObjectInfo info, long start, long end, IContentOpener? opener, CancellationToken cancellationToken)
     {
         if (info.UploadId is not null)
         {
@@ -75,21 +84,22 @@ public sealed class ObjectStore
                 return null;
             }
 
-            return new PartsReadStream(_blobs, parts, offset, lease);
+            return new PartsReadStream(parts, start, end, (part, partStart, partEnd) => Open(part.Encryption, part.Size, partStart, partEnd, opener, offset => OpenBlob(part.BlobId, offset)), lease);
         }
 
         if (info.BlobId is null)
         {
             var data = info.InlineData ?? [];
-            var start = (int)Math.Min(offset, data.Length);
-            return new MemoryStream(data, start, data.Length - start, writable: false);
+            return Open(info.Encryption, info.Size, start, end, opener, offset =>
+            {
+                var from = (int)Math.Min(offset, data.Length);
+                return new MemoryStream(data, from, data.Length - from, writable: false);
+            });
         }
 
         try
         {
-            var stream = _blobs.OpenRead(info.BlobId);
-            stream.Seek(offset, SeekOrigin.Begin);
-            return stream;
+            return Open(info.Encryption, info.Size, start, end, opener, offset => OpenBlob(info.BlobId, offset));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -97,10 +107,29 @@ public sealed class ObjectStore
         }
     }
 
+    private static Stream Open(string? encryption, long length, long start, long end, IContentOpener? opener, Func<long, Stream> openStored)
+    {
+        if (encryption is null)
+        {
+            return openStored(start);
+        }
+
+        return opener is null
+            ? throw new InvalidOperationException("Sealed content needs an opener.")
+            : opener.Open(encryption, length, start, end, openStored);
+    }
+
+    private Stream OpenBlob(string blobId, long offset)
+    {
+        var stream = _blobs.OpenRead(blobId);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return stream;
+    }
+
     public async Task<ObjectInfo> PutAsync(PutObjectRequest request, Stream body, CancellationToken cancellationToken)
     {
         await GetBucketAsync(request.Bucket, cancellationToken).ConfigureAwait(false);
-        await using var written = await WriteBodyAsync(body, request.ExpectedLength, request.MaxLength, request.ExpectedMd5, allowInline: true, cancellationToken).ConfigureAwait(false);
+        await using var written = await WriteBodyAsync(body, request.ExpectedLength, request.MaxLength, request.ExpectedMd5, allowInline: true, request.Sealer, cancellationToken).ConfigureAwait(false);
         var checksum = request.ChecksumAfterBody?.Invoke();
         var blobId = await written.CommitAsync(cancellationToken).ConfigureAwait(false);
         var info = new ObjectInfo
@@ -114,6 +143,7 @@ public sealed class ObjectStore
             Checksum = checksum,
             BlobId = blobId,
             InlineData = blobId is null ? written.Inline : null,
+            Encryption = request.Sealer?.Metadata,
         };
         await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
         return info;
@@ -154,7 +184,7 @@ public sealed class ObjectStore
         return await ObjectLister.ListAsync(_metadata.KeyRange(bucket), query, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, CancellationToken cancellationToken)
+    public async Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
 
@@ -170,6 +200,7 @@ public sealed class ObjectStore
             Headers = headers,
             ChecksumAlgorithm = checksumAlgorithm,
             ChecksumType = checksumType,
+            Encryption = encryption,
         };
         await _metadata.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
         return upload;
@@ -189,9 +220,9 @@ public sealed class ObjectStore
 
     /// <summary>Streams a part to a durable blob and records it, replacing an earlier part of the same number.</summary>
     public async Task<PartInfo> UploadPartAsync(
-        UploadInfo upload, int partNumber, Stream body, long? expectedLength, byte[]? expectedMd5, Func<string?>? checksumAfterBody, CancellationToken cancellationToken)
+        UploadInfo upload, int partNumber, Stream body, long? expectedLength, byte[]? expectedMd5, Func<string?>? checksumAfterBody, IContentSealer? sealer, CancellationToken cancellationToken)
     {
-        await using var written = await WriteBodyAsync(body, expectedLength, MaxPartSize, expectedMd5, allowInline: false, cancellationToken).ConfigureAwait(false);
+        await using var written = await WriteBodyAsync(body, expectedLength, MaxPartSize, expectedMd5, allowInline: false, sealer, cancellationToken).ConfigureAwait(false);
         var checksum = checksumAfterBody?.Invoke();
         var blobId = await written.CommitAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("A part is always a blob.");
         var part = new PartInfo
@@ -203,6 +234,7 @@ public sealed class ObjectStore
             LastModified = _time.GetUtcNow(),
             ChecksumValue = checksum,
             BlobId = blobId,
+            Encryption = sealer?.Metadata,
         };
 
         WriteResult result;
@@ -307,10 +339,11 @@ public sealed class ObjectStore
     /// Each block is hashed (on another core) and written while the next one is received, so a
     /// large upload costs about the slowest of the three, not their sum.
     /// </summary>
-    private async Task<WrittenBody> WriteBodyAsync(Stream body, long? expectedLength, long maxLength, byte[]? expectedMd5, bool allowInline, CancellationToken cancellationToken)
+    private async Task<WrittenBody> WriteBodyAsync(Stream body, long? expectedLength, long maxLength, byte[]? expectedMd5, bool allowInline, IContentSealer? sealer, CancellationToken cancellationToken)
     {
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BlockSize), ArrayPool<byte>.Shared.Rent(BlockSize)];
         IBlobWriter? writer = null;
+        IContentSink? sink = null;
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var previous = Task.CompletedTask;
         try
@@ -341,14 +374,19 @@ public sealed class ObjectStore
                     continue;
                 }
 
-                writer ??= _blobs.CreateWriter(expectedLength);
+                if (writer is null)
+                {
+                    (writer, sink) = StartBlob(expectedLength, sealer);
+                }
+
+                Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write = sink is null ? writer.WriteAsync : sink.WriteAsync;
                 if (inline is not null)
                 {
-                    await writer.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
+                    await write(inline, cancellationToken).ConfigureAwait(false);
                     inline = null;
                 }
 
-                previous = HashAndWriteAsync(md5, writer, buffer, read, cancellationToken);
+                previous = HashAndWriteAsync(md5, write, buffer, read, cancellationToken);
             }
 
             if (expectedLength is { } expected && expected != total)
@@ -364,11 +402,17 @@ public sealed class ObjectStore
 
             if (writer is null && !allowInline)
             {
-                writer = _blobs.CreateWriter(0);
+                (writer, sink) = StartBlob(0, sealer);
             }
 
-            var result = new WrittenBody(total, digest, writer, inline ?? []);
+            if (writer is null && sealer is not null)
+            {
+                inline = await SealAsync(sealer, inline ?? [], cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = new WrittenBody(total, digest, writer, sink, inline ?? []);
             writer = null;
+            sink = null;
             return result;
         }
         finally
@@ -377,6 +421,7 @@ public sealed class ObjectStore
             await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
+            sink?.Dispose();
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
@@ -384,7 +429,35 @@ public sealed class ObjectStore
         }
     }
 
-    private static async Task HashAndWriteAsync(IncrementalHash md5, IBlobWriter writer, byte[] buffer, int count, CancellationToken cancellationToken)
+    /// <summary>A blob writer sized for what will be stored, and the sink that seals into it when there is a sealer.</summary>
+    private (IBlobWriter Writer, IContentSink? Sink) StartBlob(long? expectedLength, IContentSealer? sealer)
+    {
+        var writer = _blobs.CreateWriter(expectedLength is { } length && sealer is not null ? sealer.StoredLength(length) : expectedLength);
+        try
+        {
+            return (writer, sealer?.Begin(writer.WriteAsync));
+        }
+        catch
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>Small content kept in the metadata row is sealed like a blob's.</summary>
+    private static async Task<byte[]> SealAsync(IContentSealer sealer, byte[] content, CancellationToken cancellationToken)
+    {
+        var sealedContent = new MemoryStream((int)Math.Min(sealer.StoredLength(content.Length), int.MaxValue));
+        using (var sink = sealer.Begin((data, ct) => sealedContent.WriteAsync(data, ct)))
+        {
+            await sink.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return sealedContent.ToArray();
+    }
+
+    private static async Task HashAndWriteAsync(IncrementalHash md5, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, byte[] buffer, int count, CancellationToken cancellationToken)
     {
         var hashing = Task.CompletedTask;
         if (count < 64 * 1024)
@@ -398,7 +471,7 @@ public sealed class ObjectStore
 
         try
         {
-            await writer.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            await write(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -406,7 +479,7 @@ public sealed class ObjectStore
         }
     }
 
-    private sealed class WrittenBody(long size, byte[] md5, IBlobWriter? writer, byte[] inline) : IAsyncDisposable
+    private sealed class WrittenBody(long size, byte[] md5, IBlobWriter? writer, IContentSink? sink, byte[] inline) : IAsyncDisposable
     {
         public long Size => size;
 
@@ -414,10 +487,26 @@ public sealed class ObjectStore
 
         public byte[] Inline => inline;
 
-        /// <summary>Makes the blob durable and returns its id; null when the body lives inline.</summary>
-        public async Task<string?> CommitAsync(CancellationToken cancellationToken) =>
-            writer is null ? null : await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        /// <summary>Seals what the sink held back, makes the blob durable and returns its id; null when the body lives inline.</summary>
+        public async Task<string?> CommitAsync(CancellationToken cancellationToken)
+        {
+            if (writer is null)
+            {
+                return null;
+            }
 
-        public ValueTask DisposeAsync() => writer?.DisposeAsync() ?? ValueTask.CompletedTask;
+            if (sink is not null)
+            {
+                await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            sink?.Dispose();
+            return writer?.DisposeAsync() ?? ValueTask.CompletedTask;
+        }
     }
 }

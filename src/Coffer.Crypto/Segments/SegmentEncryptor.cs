@@ -9,7 +9,7 @@ namespace Coffer.Crypto.Segments;
 /// is held back until <see cref="CompleteAsync"/>, which seals it with the final flag. Sealed
 /// segments are batched into writes of about 1 MiB.
 /// </summary>
-public sealed class SegmentEncryptor : IDisposable
+public sealed class SegmentEncryptor : Coffer.Storage.Objects.IContentSink
 {
     private const int BatchSize = 1024 * 1024;
 

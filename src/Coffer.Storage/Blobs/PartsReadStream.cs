@@ -2,29 +2,35 @@ using Coffer.Storage.Multipart;
 
 namespace Coffer.Storage.Blobs;
 
-/// <summary>Reads a multipart object as one stream: its part blobs in order, from an offset, opening each part when reached.</summary>
+/// <summary>
+/// Reads bytes <c>start</c> to <c>end</c> of a multipart object as one stream: its parts in
+/// order, each opened (through its own opener, as each part is sealed on its own) when reached.
+/// </summary>
 internal sealed class PartsReadStream : Stream
 {
-    private readonly IBlobStore _blobs;
     private readonly IReadOnlyList<PartInfo> _parts;
+    private readonly Func<PartInfo, long, long, Stream> _openPart;
     private readonly IDisposable _lease;
+    private readonly long _end;
     private int _index;
+    private long _partStart;
     private long _offsetInPart;
     private Stream? _current;
 
-    public PartsReadStream(IBlobStore blobs, IReadOnlyList<PartInfo> parts, long offset, IDisposable lease)
+    /// <param name="openPart">Opens a part from an offset to an end offset (inclusive) within it.</param>
+    public PartsReadStream(IReadOnlyList<PartInfo> parts, long start, long end, Func<PartInfo, long, long, Stream> openPart, IDisposable lease)
     {
-        _blobs = blobs;
         _parts = parts;
+        _openPart = openPart;
         _lease = lease;
-        _index = 0;
-        while (_index < parts.Count && offset >= parts[_index].Size)
+        _end = end;
+        while (_index < parts.Count && start >= _partStart + parts[_index].Size)
         {
-            offset -= parts[_index].Size;
+            _partStart += parts[_index].Size;
             _index++;
         }
 
-        _offsetInPart = offset;
+        _offsetInPart = start - _partStart;
     }
 
     public override bool CanRead => true;
@@ -41,26 +47,28 @@ internal sealed class PartsReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (_index < _parts.Count)
+        while (_index < _parts.Count && _partStart <= _end)
         {
-            if (_current is null)
+            var part = _parts[_index];
+            if (_current is null && part.Size > 0)
             {
-                _current = _blobs.OpenRead(_parts[_index].BlobId);
-                if (_offsetInPart > 0)
-                {
-                    _current.Seek(_offsetInPart, SeekOrigin.Begin);
-                    _offsetInPart = 0;
-                }
+                _current = _openPart(part, _offsetInPart, Math.Min(part.Size - 1, _end - _partStart));
+                _offsetInPart = 0;
             }
 
-            var n = await _current.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = _current is null ? 0 : await _current.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (n > 0 || buffer.IsEmpty)
             {
                 return n;
             }
 
-            await _current.DisposeAsync().ConfigureAwait(false);
-            _current = null;
+            if (_current is not null)
+            {
+                await _current.DisposeAsync().ConfigureAwait(false);
+                _current = null;
+            }
+
+            _partStart += part.Size;
             _index++;
         }
 

@@ -20,4 +20,10 @@ public sealed class PartInfo
     public required string BlobId { get; init; }
 
     public long? ObjectOffset { get; init; }
+
+    /// <summary>
+    /// How the stored bytes are sealed (mode, wrapped data key, segment size), as the encryption
+    /// layer wrote it; opaque here. Null for bytes stored as they came.
+    /// </summary>
+    public string? Encryption { get; init; }
 }

@@ -20,4 +20,7 @@ public sealed class UploadInfo
 
     /// <summary>COMPOSITE or FULL_OBJECT, when a checksum algorithm was chosen.</summary>
     public string? ChecksumType { get; init; }
+
+    /// <summary>The encryption CreateMultipartUpload chose for every part (mode and key, no data key); opaque here.</summary>
+    public string? Encryption { get; init; }
 }

@@ -26,6 +26,12 @@ public sealed class ObjectInfo
     /// <summary>Generated name of the blob file; null when the content lives inline in the metadata store.</summary>
     public string? BlobId { get; init; }
 
+    /// <summary>
+    /// How the stored bytes are sealed (mode, wrapped data key, segment size), as the encryption
+    /// layer wrote it; opaque here. Null for bytes stored as they came.
+    /// </summary>
+    public string? Encryption { get; init; }
+
     /// <summary>The content of a small object kept in the metadata store, when it was loaded.</summary>
     public byte[]? InlineData { get; init; }
 }

@@ -20,4 +20,7 @@ public sealed class PutObjectRequest
     public Func<ObjectChecksum?>? ChecksumAfterBody { get; init; }
 
     public WriteCondition Condition { get; init; } = WriteCondition.None;
+
+    /// <summary>How the body is sealed before it is stored; null stores it as it came.</summary>
+    public IContentSealer? Sealer { get; init; }
 }

@@ -10,9 +10,9 @@ namespace Coffer.Storage.Sqlite;
 
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type";
-    private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset";
-    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type";
+    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption";
+    private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset, encryption";
+    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption";
 
     private readonly SqliteDatabase _database;
 
@@ -180,7 +180,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         {
             EnsureBucket(connection, upload.Bucket);
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype)";
+            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype, $enc)";
             command.Parameters.AddWithValue("$id", upload.UploadId);
             command.Parameters.AddWithValue("$bucket", upload.Bucket);
             command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(upload.Key));
@@ -188,6 +188,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(upload.Headers, ObjectJsonContext.Default.ObjectHeaders));
             command.Parameters.AddWithValue("$calg", (object?)upload.ChecksumAlgorithm ?? DBNull.Value);
             command.Parameters.AddWithValue("$ctype", (object?)upload.ChecksumType ?? DBNull.Value);
+            command.Parameters.AddWithValue("$enc", (object?)upload.Encryption ?? DBNull.Value);
             command.ExecuteNonQuery();
             return true;
         }, cancellationToken);
@@ -208,7 +209,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
             var previous = ReadParts(connection, part.UploadId, part.PartNumber - 1, 1).FirstOrDefault(p => p.PartNumber == part.PartNumber);
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT OR REPLACE INTO parts({PartColumns}) VALUES($upload, $number, $size, $etag, $modified, $checksum, $blob, NULL)";
+            command.CommandText = $"INSERT OR REPLACE INTO parts({PartColumns}) VALUES($upload, $number, $size, $etag, $modified, $checksum, $blob, NULL, $enc)";
             command.Parameters.AddWithValue("$upload", part.UploadId);
             command.Parameters.AddWithValue("$number", part.PartNumber);
             command.Parameters.AddWithValue("$size", part.Size);
@@ -216,6 +217,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             command.Parameters.AddWithValue("$modified", part.LastModified.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$checksum", (object?)part.ChecksumValue ?? DBNull.Value);
             command.Parameters.AddWithValue("$blob", part.BlobId);
+            command.Parameters.AddWithValue("$enc", (object?)part.Encryption ?? DBNull.Value);
             command.ExecuteNonQuery();
             return new WriteResult(null, previous is null || previous.BlobId == part.BlobId ? [] : [previous.BlobId]);
         }, cancellationToken);
@@ -321,6 +323,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
                     ChecksumValue = part.ChecksumValue,
                     BlobId = part.BlobId,
                     ObjectOffset = offset,
+                    Encryption = part.Encryption,
                 });
                 offset += part.Size;
             }
@@ -442,7 +445,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT OR REPLACE INTO objects(bucket, {ObjectColumns}, inline_data)
-            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $inline)
+            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $inline)
             """;
         command.Parameters.AddWithValue("$bucket", info.Bucket);
         command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
@@ -456,6 +459,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$blob", (object?)info.BlobId ?? DBNull.Value);
         command.Parameters.AddWithValue("$upload", (object?)info.UploadId ?? DBNull.Value);
         command.Parameters.AddWithValue("$parts", info.PartsCount);
+        command.Parameters.AddWithValue("$enc", (object?)info.Encryption ?? DBNull.Value);
         command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
@@ -502,7 +506,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
             BlobId = reader.IsDBNull(7) ? null : reader.GetString(7),
             UploadId = reader.IsDBNull(8) ? null : reader.GetString(8),
             PartsCount = reader.GetInt32(9),
-            InlineData = includeInlineData && !reader.IsDBNull(11) ? (byte[])reader.GetValue(11) : null,
+            Encryption = reader.IsDBNull(11) ? null : reader.GetString(11),
+            InlineData = includeInlineData && !reader.IsDBNull(12) ? (byte[])reader.GetValue(12) : null,
         };
     }
 
@@ -527,6 +532,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 ChecksumValue = reader.IsDBNull(5) ? null : reader.GetString(5),
                 BlobId = reader.GetString(6),
                 ObjectOffset = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                Encryption = reader.IsDBNull(8) ? null : reader.GetString(8),
             });
         }
 
@@ -553,6 +559,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         Headers = JsonSerializer.Deserialize(reader.GetString(4), ObjectJsonContext.Default.ObjectHeaders) ?? new ObjectHeaders(),
         ChecksumAlgorithm = reader.IsDBNull(5) ? null : reader.GetString(5),
         ChecksumType = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Encryption = reader.IsDBNull(7) ? null : reader.GetString(7),
     };
 
     private static BucketInfo ReadBucket(SqliteDataReader reader) =>

@@ -59,5 +59,10 @@ internal static class StorageSchema
             value TEXT NOT NULL,
             PRIMARY KEY(bucket, name)) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE objects ADD COLUMN encryption TEXT;
+        ALTER TABLE uploads ADD COLUMN encryption TEXT;
+        ALTER TABLE parts ADD COLUMN encryption TEXT;
+        """,
     ];
 }

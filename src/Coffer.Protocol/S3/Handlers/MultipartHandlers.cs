@@ -19,7 +19,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         await store.GetBucketAsync(context.BucketName, context.Aborted).ConfigureAwait(false);
         var headers = ObjectHeaderMapping.FromRequest(context.Request);
         var (algorithm, type) = ChecksumChoice(context);
-        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, context.Aborted).ConfigureAwait(false);
+        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, null, context.Aborted).ConfigureAwait(false);
         if (algorithm is not null)
         {
             context.Response.Headers["x-amz-checksum-algorithm"] = algorithm.Value.WireName();
@@ -44,7 +44,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         var md5 = ObjectWriteHandlers.ParseContentMd5(context.Header("Content-MD5"));
         var checksum = PartChecksum(context, upload);
         var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
-        var part = await store.UploadPartAsync(upload, partNumber, body, length, md5, checksum is null ? null : checksum.Value, context.Aborted).ConfigureAwait(false);
+        var part = await store.UploadPartAsync(upload, partNumber, body, length, md5, checksum is null ? null : checksum.Value, null, context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(part.ETag);
         if (checksum is not null && part.ChecksumValue is not null)
@@ -65,7 +65,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         {
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
             var body = checksum?.Wrap(source.Content) ?? source.Content;
-            part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, context.Aborted).ConfigureAwait(false);
+            part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, null, context.Aborted).ConfigureAwait(false);
         }
 
         var xml = new XmlBuilder()
