@@ -279,6 +279,9 @@ public sealed class ObjectStore
                 Checksum = combineChecksums(placed),
                 UploadId = upload.UploadId,
                 PartsCount = placed.Count,
+
+                // The upload's choice; each part carries its own data key.
+                Encryption = upload.Encryption,
             };
         }, CancellationToken.None).ConfigureAwait(false);
         Release(result.ReleasedBlobs);

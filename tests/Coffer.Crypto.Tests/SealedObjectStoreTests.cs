@@ -80,6 +80,8 @@ public sealed class SealedObjectStoreTests : IAsyncLifetime
         Assert.Equal("upload-encryption", (await _store.GetUploadAsync("b", "big", upload.UploadId, default)).Encryption);
         var info = await _store.CompleteUploadAsync(upload, parts, WriteCondition.None, _ => null, default);
 
+        Assert.Equal("upload-encryption", info.Encryption);
+        Assert.Equal("upload-encryption", (await _store.GetObjectAsync("b", "big", includeInlineData: false, default)).Encryption);
         var whole = first.Concat(second).ToArray();
         AssertNoPlaintextOnDisk(null);
         Assert.Equal(whole, await ReadAsync(info, 0, whole.Length - 1));
