@@ -84,22 +84,22 @@ public sealed class ObjectStore
                 return null;
             }
 
-            return new PartsReadStream(parts, start, end, (part, partStart, partEnd) => Open(part.Encryption, part.Size, partStart, partEnd, opener, offset => OpenBlob(part.BlobId, offset)), lease);
+            return new PartsReadStream(parts, start, end, (part, partStart, partEnd, ct) => OpenAsync(part.Encryption, part.Size, partStart, partEnd, opener, offset => OpenBlob(part.BlobId, offset), ct), lease);
         }
 
         if (info.BlobId is null)
         {
             var data = info.InlineData ?? [];
-            return Open(info.Encryption, info.Size, start, end, opener, offset =>
+            return await OpenAsync(info.Encryption, info.Size, start, end, opener, offset =>
             {
                 var from = (int)Math.Min(offset, data.Length);
                 return new MemoryStream(data, from, data.Length - from, writable: false);
-            });
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            return Open(info.Encryption, info.Size, start, end, opener, offset => OpenBlob(info.BlobId, offset));
+            return await OpenAsync(info.Encryption, info.Size, start, end, opener, offset => OpenBlob(info.BlobId, offset), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -107,16 +107,16 @@ public sealed class ObjectStore
         }
     }
 
-    private static Stream Open(string? encryption, long length, long start, long end, IContentOpener? opener, Func<long, Stream> openStored)
+    private static ValueTask<Stream> OpenAsync(string? encryption, long length, long start, long end, IContentOpener? opener, Func<long, Stream> openStored, CancellationToken cancellationToken)
     {
         if (encryption is null)
         {
-            return openStored(start);
+            return ValueTask.FromResult(openStored(start));
         }
 
         return opener is null
             ? throw new InvalidOperationException("Sealed content needs an opener.")
-            : opener.Open(encryption, length, start, end, openStored);
+            : opener.OpenAsync(encryption, length, start, end, openStored, cancellationToken);
     }
 
     private Stream OpenBlob(string blobId, long offset)

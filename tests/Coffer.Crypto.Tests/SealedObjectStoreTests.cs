@@ -31,7 +31,7 @@ public sealed class SealedObjectStoreTests : IAsyncLifetime
         _database = SqliteDatabase.Open(Path.Combine(_directory, "metadata.db"));
         _store = new ObjectStore(new SqliteMetadataStore(_database), new FileBlobStore(Path.Combine(_directory, "data")), TimeProvider.System);
         await _store.Metadata.CreateBucketAsync(new BucketInfo("b", DateTimeOffset.UtcNow, "us-east-1"), default);
-        _opener = new SegmentOpener(metadata => (DataKey.FromBytes(_writes[metadata].Key), _writes[metadata].Binding, SegmentSize));
+        _opener = new SegmentOpener((metadata, _) => ValueTask.FromResult((DataKey.FromBytes(_writes[metadata].Key), _writes[metadata].Binding, SegmentSize)));
     }
 
     public async Task DisposeAsync()

@@ -7,11 +7,11 @@ namespace Coffer.Crypto.Segments;
 /// its data key, binding and segment size (unwrapping the key is the caller's business), and only
 /// the segments a range touches are read and verified.
 /// </summary>
-public sealed class SegmentOpener(Func<string, (DataKey Key, SegmentBinding Binding, int SegmentSize)> resolve) : IContentOpener
+public sealed class SegmentOpener(Func<string, CancellationToken, ValueTask<(DataKey Key, SegmentBinding Binding, int SegmentSize)>> resolve) : IContentOpener
 {
-    public Stream Open(string metadata, long length, long start, long end, Func<long, Stream> openStored)
+    public async ValueTask<Stream> OpenAsync(string metadata, long length, long start, long end, Func<long, Stream> openStored, CancellationToken cancellationToken)
     {
-        var (key, binding, segmentSize) = resolve(metadata);
+        var (key, binding, segmentSize) = await resolve(metadata, cancellationToken).ConfigureAwait(false);
         using (key)
         {
             var layout = new SegmentLayout(length, segmentSize);

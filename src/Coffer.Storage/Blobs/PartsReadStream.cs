@@ -9,7 +9,7 @@ namespace Coffer.Storage.Blobs;
 internal sealed class PartsReadStream : Stream
 {
     private readonly IReadOnlyList<PartInfo> _parts;
-    private readonly Func<PartInfo, long, long, Stream> _openPart;
+    private readonly Func<PartInfo, long, long, CancellationToken, ValueTask<Stream>> _openPart;
     private readonly IDisposable _lease;
     private readonly long _end;
     private int _index;
@@ -18,7 +18,7 @@ internal sealed class PartsReadStream : Stream
     private Stream? _current;
 
     /// <param name="openPart">Opens a part from an offset to an end offset (inclusive) within it.</param>
-    public PartsReadStream(IReadOnlyList<PartInfo> parts, long start, long end, Func<PartInfo, long, long, Stream> openPart, IDisposable lease)
+    public PartsReadStream(IReadOnlyList<PartInfo> parts, long start, long end, Func<PartInfo, long, long, CancellationToken, ValueTask<Stream>> openPart, IDisposable lease)
     {
         _parts = parts;
         _openPart = openPart;
@@ -52,7 +52,7 @@ internal sealed class PartsReadStream : Stream
             var part = _parts[_index];
             if (_current is null && part.Size > 0)
             {
-                _current = _openPart(part, _offsetInPart, Math.Min(part.Size - 1, _end - _partStart));
+                _current = await _openPart(part, _offsetInPart, Math.Min(part.Size - 1, _end - _partStart), cancellationToken).ConfigureAwait(false);
                 _offsetInPart = 0;
             }
 

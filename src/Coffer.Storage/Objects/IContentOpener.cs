@@ -7,7 +7,8 @@ public interface IContentOpener
     /// A stream of bytes <paramref name="start"/> to <paramref name="end"/> (inclusive) of content of
     /// <paramref name="length"/> bytes stored with <paramref name="metadata"/>;
     /// <paramref name="openStored"/> opens the stored bytes at an offset of the opener's choosing.
-    /// Stored bytes that fail their check throw on read, never yield wrong bytes.
+    /// Stored bytes that fail their check throw on read, never yield wrong bytes. Asynchronous
+    /// because finding the key may take a lookup (a KMS unwrap).
     /// </summary>
-    Stream Open(string metadata, long length, long start, long end, Func<long, Stream> openStored);
+    ValueTask<Stream> OpenAsync(string metadata, long length, long start, long end, Func<long, Stream> openStored, CancellationToken cancellationToken);
 }
