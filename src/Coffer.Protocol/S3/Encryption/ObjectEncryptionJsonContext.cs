@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Coffer.Protocol.S3.Encryption;
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ObjectEncryption))]
+internal sealed partial class ObjectEncryptionJsonContext : JsonSerializerContext;
