@@ -22,7 +22,7 @@ public sealed partial class KeyManagementService
                 throw new KmsException(KmsErrorCode.AlreadyExists, $"An alias with the name {AliasArn(aliasName)} already exists");
             }
 
-            KmsKeyStore.InsertAlias(connection, aliasName, id, Now());
+            KmsKeyStore.SetAlias(connection, aliasName, id, Now());
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -40,7 +40,7 @@ public sealed partial class KeyManagementService
                 throw KmsException.AliasNotFound(AliasArn(aliasName));
             }
 
-            KmsKeyStore.RetargetAlias(connection, aliasName, id, Now());
+            KmsKeyStore.SetAlias(connection, aliasName, id, Now());
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -66,7 +66,7 @@ public sealed partial class KeyManagementService
     /// </summary>
     public async Task<KmsPage<KmsAlias>> ListAliasesAsync(string? keyId, int? limit, string? marker, CancellationToken cancellationToken)
     {
-        var pageSize = Limit(limit, 50, 100);
+        var pageSize = KmsLimits.Limit(limit, 50, 100);
         if (marker is not null && !marker.StartsWith(AliasNames.Prefix, StringComparison.Ordinal))
         {
             throw InvalidMarker();

@@ -5,19 +5,9 @@ namespace Coffer.Crypto.Kms;
 /// <summary>Encrypt, Decrypt, GenerateDataKey for the KMS API, and <see cref="IDataKeyService"/> for encryption at rest.</summary>
 public sealed partial class KeyManagementService
 {
-    public const int MaxPlaintextBytes = 4096;
-    public const int MaxCiphertextBytes = 6144;
-    public const int MaxDataKeyBytes = 1024;
-
     public async Task<KmsCryptoResult> EncryptAsync(string keyId, byte[] plaintext, IReadOnlyDictionary<string, string>? encryptionContext, CancellationToken cancellationToken)
     {
-        if (plaintext.Length is 0 or > MaxPlaintextBytes)
-        {
-            throw KmsException.Constraint("plaintext", null, plaintext.Length == 0
-                ? "must have length greater than or equal to 1"
-                : $"must have length less than or equal to {MaxPlaintextBytes}");
-        }
-
+        KmsLimits.Plaintext(plaintext.Length);
         var context = EncryptionContext.Canonical(encryptionContext);
         var snapshot = await FindAsync(keyId, allowAlias: true, cancellationToken).ConfigureAwait(false);
         RequireCustomerManaged(snapshot.Row, "kms:Encrypt");
@@ -31,13 +21,7 @@ public sealed partial class KeyManagementService
     /// </summary>
     public async Task<KmsCryptoResult> GenerateDataKeyAsync(string keyId, int numberOfBytes, IReadOnlyDictionary<string, string>? encryptionContext, bool withPlaintext, CancellationToken cancellationToken)
     {
-        if (numberOfBytes is < 1 or > MaxDataKeyBytes)
-        {
-            throw KmsException.Constraint("numberOfBytes", numberOfBytes.ToString(), numberOfBytes < 1
-                ? "must have value greater than or equal to 1"
-                : $"must have value less than or equal to {MaxDataKeyBytes}");
-        }
-
+        KmsLimits.NumberOfBytes(numberOfBytes);
         var context = EncryptionContext.Canonical(encryptionContext);
         var snapshot = await FindAsync(keyId, allowAlias: true, cancellationToken).ConfigureAwait(false);
         var action = withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
@@ -60,13 +44,7 @@ public sealed partial class KeyManagementService
     /// <param name="keyId">When given, the ciphertext must have been made with this key (IncorrectKeyException otherwise).</param>
     public async Task<KmsCryptoResult> DecryptAsync(byte[] ciphertextBlob, IReadOnlyDictionary<string, string>? encryptionContext, string? keyId, CancellationToken cancellationToken)
     {
-        if (ciphertextBlob.Length is 0 or > MaxCiphertextBytes)
-        {
-            throw KmsException.Constraint("ciphertextBlob", null, ciphertextBlob.Length == 0
-                ? "must have length greater than or equal to 1"
-                : $"must have length less than or equal to {MaxCiphertextBytes}");
-        }
-
+        KmsLimits.Ciphertext(ciphertextBlob.Length);
         var context = EncryptionContext.Canonical(encryptionContext);
         var snapshot = await CiphertextKeyAsync(ciphertextBlob, internalAllowed: false, cancellationToken).ConfigureAwait(false);
         if (keyId is not null && (await FindAsync(keyId, allowAlias: true, cancellationToken).ConfigureAwait(false)).Row.KeyId != snapshot.Row.KeyId)

@@ -3,17 +3,9 @@ namespace Coffer.Crypto.Kms;
 /// <summary>Key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion.</summary>
 public sealed partial class KeyManagementService
 {
-    public const int MaxDescriptionLength = 8192;
-    public const int MinPendingWindowDays = 7;
-    public const int MaxPendingWindowDays = 30;
-
     public async Task<KmsKeyMetadata> CreateKeyAsync(string? description, CancellationToken cancellationToken)
     {
-        if (description?.Length > MaxDescriptionLength)
-        {
-            throw KmsException.Constraint("description", null, $"must have length less than or equal to {MaxDescriptionLength}");
-        }
-
+        KmsLimits.Description(description);
         var row = NewKey(KmsKeyManager.Customer, description ?? string.Empty, rotationPeriodDays: null);
         await WriteAsync(connection =>
         {
@@ -31,7 +23,7 @@ public sealed partial class KeyManagementService
     /// <param name="marker">The NextMarker of the previous page.</param>
     public async Task<KmsPage<KmsKeyMetadata>> ListKeysAsync(int? limit, string? marker, CancellationToken cancellationToken)
     {
-        var pageSize = Limit(limit, 100, 1000);
+        var pageSize = KmsLimits.Limit(limit, 100, 1000);
         if (marker is not null && !Guid.TryParseExact(marker, "D", out _))
         {
             throw InvalidMarker();
@@ -51,14 +43,7 @@ public sealed partial class KeyManagementService
     /// <summary>The key becomes PendingDeletion; once <paramref name="pendingWindowInDays"/> (7–30, default 30) pass, its material is destroyed.</summary>
     public async Task<KmsKeyMetadata> ScheduleKeyDeletionAsync(string keyId, int? pendingWindowInDays, CancellationToken cancellationToken)
     {
-        var days = pendingWindowInDays ?? MaxPendingWindowDays;
-        if (days is < MinPendingWindowDays or > MaxPendingWindowDays)
-        {
-            throw KmsException.Constraint("pendingWindowInDays", days.ToString(), days < MinPendingWindowDays
-                ? $"must have value greater than or equal to {MinPendingWindowDays}"
-                : $"must have value less than or equal to {MaxPendingWindowDays}");
-        }
-
+        var days = KmsLimits.PendingWindowInDays(pendingWindowInDays);
         var id = (await FindAsync(keyId, allowAlias: false, cancellationToken).ConfigureAwait(false)).Row.KeyId;
         var row = await WriteAsync(connection =>
         {

@@ -5,12 +5,6 @@ namespace Coffer.Crypto.Kms;
 /// <summary>Rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations.</summary>
 public sealed partial class KeyManagementService
 {
-    public const int MinRotationPeriodDays = 90;
-    public const int MaxRotationPeriodDays = 2560;
-
-    /// <summary>How many on-demand rotations a key may have, as on AWS.</summary>
-    public const int MaxOnDemandRotations = 25;
-
     /// <summary>
     /// Turns automatic rotation on (or changes its period): the key rotates
     /// <paramref name="rotationPeriodInDays"/> (90–2560, default 365) after it was turned on or last
@@ -18,14 +12,7 @@ public sealed partial class KeyManagementService
     /// </summary>
     public async Task<KmsKeyMetadata> EnableKeyRotationAsync(string keyId, int? rotationPeriodInDays, CancellationToken cancellationToken)
     {
-        var days = rotationPeriodInDays ?? DefaultRotationPeriodDays;
-        if (days is < MinRotationPeriodDays or > MaxRotationPeriodDays)
-        {
-            throw KmsException.Constraint("rotationPeriodInDays", days.ToString(CultureInfo.InvariantCulture), days < MinRotationPeriodDays
-                ? $"must have value greater than or equal to {MinRotationPeriodDays}"
-                : $"must have value less than or equal to {MaxRotationPeriodDays}");
-        }
-
+        var days = KmsLimits.RotationPeriodInDays(rotationPeriodInDays);
         return await ChangeRotationAsync(keyId, "kms:EnableKeyRotation", row => (days, row.RotationAnchor ?? Now()), cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,9 +32,9 @@ public sealed partial class KeyManagementService
             var current = CurrentRow(connection, id);
             RequireCustomerManaged(current, "kms:RotateKeyOnDemand");
             RequireEnabled(current);
-            if (current.OnDemandRotations >= MaxOnDemandRotations)
+            if (current.OnDemandRotations >= KmsLimits.MaxOnDemandRotations)
             {
-                throw new KmsException(KmsErrorCode.LimitExceeded, $"{KeyArn(id)} has been rotated on demand the most times allowed ({MaxOnDemandRotations}).");
+                throw new KmsException(KmsErrorCode.LimitExceeded, $"{KeyArn(id)} has been rotated on demand the most times allowed ({KmsLimits.MaxOnDemandRotations}).");
             }
 
             _store.Rotate(connection, current, Now(), KmsRotationType.OnDemand);
@@ -59,7 +46,7 @@ public sealed partial class KeyManagementService
     /// <summary>Completed rotations, oldest first.</summary>
     public async Task<KmsPage<KmsKeyRotation>> ListKeyRotationsAsync(string keyId, int? limit, string? marker, CancellationToken cancellationToken)
     {
-        var pageSize = Limit(limit, 100, 1000);
+        var pageSize = KmsLimits.Limit(limit, 100, 1000);
         var after = 0;
         if (marker is not null && !int.TryParse(marker, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {

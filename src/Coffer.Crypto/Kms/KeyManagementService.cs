@@ -14,7 +14,6 @@ namespace Coffer.Crypto.Kms;
 /// <remarks>The cache is invalidated by this process's writes only: one server per data directory.</remarks>
 public sealed partial class KeyManagementService : IDataKeyService
 {
-    public const int DefaultRotationPeriodDays = 365;
     private const int MaxCachedKeys = 10_000;
     private const string AwsS3KeyDescription = "Default key that protects my S3 objects when no other key is defined";
 
@@ -154,9 +153,9 @@ public sealed partial class KeyManagementService : IDataKeyService
                 return existing;
             }
 
-            var row = NewKey(KmsKeyManager.Aws, AwsS3KeyDescription, DefaultRotationPeriodDays);
+            var row = NewKey(KmsKeyManager.Aws, AwsS3KeyDescription, KmsLimits.DefaultRotationPeriodDays);
             _store.InsertKey(connection, row);
-            KmsKeyStore.InsertAlias(connection, AliasNames.AwsS3, row.KeyId, row.CreatedAt);
+            KmsKeyStore.SetAlias(connection, AliasNames.AwsS3, row.KeyId, row.CreatedAt);
             return row.KeyId;
         }, cancellationToken);
 
@@ -176,7 +175,7 @@ public sealed partial class KeyManagementService : IDataKeyService
                     return existing;
                 }
 
-                var row = NewKey(KmsKeyManager.Internal, "Coffer's key for SSE-S3", DefaultRotationPeriodDays);
+                var row = NewKey(KmsKeyManager.Internal, "Coffer's key for SSE-S3", KmsLimits.DefaultRotationPeriodDays);
                 _store.InsertKey(connection, row);
                 return row.KeyId;
             }, cancellationToken).ConfigureAwait(false);
@@ -288,14 +287,6 @@ public sealed partial class KeyManagementService : IDataKeyService
     };
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static int Limit(int? limit, int defaultLimit, int maxLimit) => limit switch
-    {
-        null => defaultLimit,
-        < 1 => throw KmsException.Constraint("limit", limit.ToString(), "must have value greater than or equal to 1"),
-        var value when value > maxLimit => throw KmsException.Constraint("limit", limit.ToString(), $"must have value less than or equal to {maxLimit}"),
-        var value => value.Value,
-    };
 
     private static KmsException InvalidMarker() => new(KmsErrorCode.InvalidMarker, "Invalid marker.");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Coffer.Storage.Sqlite;
@@ -241,20 +242,14 @@ internal sealed class KmsKeyStore(SqliteDatabase database, MasterKey masterKey)
         }
     }
 
-    public static void InsertAlias(SqliteConnection connection, string name, string keyId, long now)
+    /// <summary>Points an alias at a key, making it if it does not exist.</summary>
+    public static void SetAlias(SqliteConnection connection, string name, string keyId, long now)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO kms_aliases(name, key_id, created_at, updated_at) VALUES($name, $key, $now, $now)";
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$key", keyId);
-        command.Parameters.AddWithValue("$now", now);
-        command.ExecuteNonQuery();
-    }
-
-    public static void RetargetAlias(SqliteConnection connection, string name, string keyId, long now)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE kms_aliases SET key_id = $key, updated_at = $now WHERE name = $name";
+        command.CommandText = """
+            INSERT INTO kms_aliases(name, key_id, created_at, updated_at) VALUES($name, $key, $now, $now)
+            ON CONFLICT(name) DO UPDATE SET key_id = $key, updated_at = $now
+            """;
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$key", keyId);
         command.Parameters.AddWithValue("$now", now);
@@ -277,44 +272,8 @@ internal sealed class KmsKeyStore(SqliteDatabase database, MasterKey masterKey)
     /// Part of a master-key rotation: every version's material re-sealed under
     /// <paramref name="replacement"/>. Throws, so the transaction rolls back, if any fails to open.
     /// </summary>
-    public static int Reseal(SqliteConnection connection, MasterKey current, MasterKey replacement)
-    {
-        var sealedVersions = new List<(string KeyId, int Version, byte[] Sealed)>();
-        using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "SELECT key_id, version, material_sealed FROM kms_key_versions";
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
-            {
-                sealedVersions.Add((reader.GetString(0), reader.GetInt32(1), (byte[])reader.GetValue(2)));
-            }
-        }
-
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE kms_key_versions SET material_sealed = $sealed WHERE key_id = $id AND version = $version";
-        var id = update.Parameters.Add("$id", SqliteType.Text);
-        var versionParameter = update.Parameters.Add("$version", SqliteType.Integer);
-        var sealedParameter = update.Parameters.Add("$sealed", SqliteType.Blob);
-        Span<byte> material = stackalloc byte[MaterialSize];
-        try
-        {
-            foreach (var (keyId, version, sealedMaterial) in sealedVersions)
-            {
-                var associatedData = AssociatedData(keyId, version);
-                current.Open(sealedMaterial, associatedData, material);
-                id.Value = keyId;
-                versionParameter.Value = version;
-                sealedParameter.Value = replacement.Seal(material, associatedData);
-                update.ExecuteNonQuery();
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(material);
-        }
-
-        return sealedVersions.Count;
-    }
+    public static int Reseal(SqliteConnection connection, MasterKey current, MasterKey replacement) =>
+        SealedColumn.Reseal(connection, "kms_key_versions", "material_sealed", ["key_id", "version"], keys => AssociatedData((string)keys[0], Convert.ToInt32(keys[1], CultureInfo.InvariantCulture)), current, replacement);
 
     private void InsertVersion(SqliteConnection connection, string keyId, int version, long now, KmsRotationType? rotationType)
     {

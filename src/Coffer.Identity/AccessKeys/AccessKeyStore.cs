@@ -267,41 +267,8 @@ public sealed class AccessKeyStore
     /// re-sealed under <paramref name="replacement"/> in the caller's transaction. Throws, so the
     /// transaction rolls back, if any secret fails to open under <paramref name="current"/>.
     /// </summary>
-    public static int ResealSecrets(SqliteConnection connection, MasterKey current, MasterKey replacement)
-    {
-        var sealedSecrets = new List<(string AccessKeyId, byte[] Sealed)>();
-        using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "SELECT access_key_id, secret_sealed FROM access_keys";
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
-            {
-                sealedSecrets.Add((reader.GetString(0), (byte[])reader.GetValue(1)));
-            }
-        }
-
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE access_keys SET secret_sealed = $sealed WHERE access_key_id = $id";
-        var id = update.Parameters.Add("$id", SqliteType.Text);
-        var sealedParameter = update.Parameters.Add("$sealed", SqliteType.Blob);
-        foreach (var (accessKeyId, sealedSecret) in sealedSecrets)
-        {
-            var associatedData = Encoding.UTF8.GetBytes(accessKeyId);
-            var secret = current.Open(sealedSecret, associatedData);
-            try
-            {
-                id.Value = accessKeyId;
-                sealedParameter.Value = replacement.Seal(secret, associatedData);
-                update.ExecuteNonQuery();
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(secret);
-            }
-        }
-
-        return sealedSecrets.Count;
-    }
+    public static int ResealSecrets(SqliteConnection connection, MasterKey current, MasterKey replacement) =>
+        SealedColumn.Reseal(connection, "access_keys", "secret_sealed", ["access_key_id"], keys => Encoding.UTF8.GetBytes((string)keys[0]), current, replacement);
 
     /// <summary>A secret sealed under the master key, bound to its key id.</summary>
     internal byte[] Seal(string accessKeyId, string secret) =>

@@ -10,21 +10,23 @@ namespace Coffer.Protocol.Json.Kms;
 /// </summary>
 internal sealed partial class KmsHandlers
 {
-    private async Task<Action<Utf8JsonWriter>?> CreateAliasAsync(KmsContext context)
+    /// <summary>CreateAlias, or with <paramref name="update"/> UpdateAlias.</summary>
+    private async Task<Action<Utf8JsonWriter>?> SetAliasAsync(KmsContext context, bool update)
     {
         var aliasName = context.Request.RequiredString("AliasName");
-        await AuthorizeAsync(context, kms.AliasArn(aliasName)).ConfigureAwait(false);
-        await AuthorizeKeyAsync(context, "TargetKeyId").ConfigureAwait(false);
-        await kms.CreateAliasAsync(aliasName, context.Request.RequiredString("TargetKeyId"), context.Aborted).ConfigureAwait(false);
-        return null;
-    }
+        if (update)
+        {
+            await AuthorizeAliasAsync(context, aliasName).ConfigureAwait(false);
+        }
+        else
+        {
+            KmsLimits.WritableAliasName(aliasName);
+            await AuthorizeAsync(context, kms.AliasArn(aliasName)).ConfigureAwait(false);
+        }
 
-    private async Task<Action<Utf8JsonWriter>?> UpdateAliasAsync(KmsContext context)
-    {
-        var aliasName = context.Request.RequiredString("AliasName");
-        await AuthorizeAliasAsync(context, aliasName).ConfigureAwait(false);
         await AuthorizeKeyAsync(context, "TargetKeyId").ConfigureAwait(false);
-        await kms.UpdateAliasAsync(aliasName, context.Request.RequiredString("TargetKeyId"), context.Aborted).ConfigureAwait(false);
+        var target = context.Request.RequiredString("TargetKeyId");
+        await (update ? kms.UpdateAliasAsync(aliasName, target, context.Aborted) : kms.CreateAliasAsync(aliasName, target, context.Aborted)).ConfigureAwait(false);
         return null;
     }
 
@@ -40,6 +42,7 @@ internal sealed partial class KmsHandlers
     {
         var request = context.Request;
         var (keyId, limit, marker) = (request.String("KeyId"), request.Int("Limit"), request.String("Marker"));
+        KmsLimits.Limit(limit, 50, 100);
         await AuthorizeAsync(context, "*").ConfigureAwait(false);
         var page = await kms.ListAliasesAsync(keyId, limit, marker, context.Aborted).ConfigureAwait(false);
         return json => KmsJson.Page(json, "Aliases", page, (item, alias) =>
@@ -66,6 +69,7 @@ internal sealed partial class KmsHandlers
     /// <summary>The action on an existing alias and on the key it points at.</summary>
     private async Task AuthorizeAliasAsync(KmsContext context, string aliasName)
     {
+        KmsLimits.WritableAliasName(aliasName);
         await AuthorizeAsync(context, kms.AliasArn(aliasName)).ConfigureAwait(false);
         if (await kms.AliasTargetKeyAsync(aliasName, context.Aborted).ConfigureAwait(false) is { } current)
         {

@@ -15,6 +15,7 @@ internal sealed partial class KmsHandlers
         var plaintext = request.RequiredBlob("Plaintext");
         try
         {
+            KmsLimits.Plaintext(plaintext.Length);
             var encryptionContext = EncryptionContext(context);
             await AuthorizeKeyAsync(context).ConfigureAwait(false);
             DryRun(context);
@@ -36,6 +37,7 @@ internal sealed partial class KmsHandlers
     {
         var request = context.Request;
         var blob = request.RequiredBlob("CiphertextBlob");
+        KmsLimits.Ciphertext(blob.Length);
         var keyId = request.String("KeyId");
         var encryptionContext = EncryptionContext(context);
 
@@ -74,7 +76,7 @@ internal sealed partial class KmsHandlers
             ("AES_256", _) => 32,
             ("AES_128", _) => 16,
             (not null, _) => throw JsonProtocolException.Constraint("keySpec", keySpec, "must satisfy enum value set: [AES_256, AES_128]"),
-            (_, { } count) => count,
+            (_, { } count) => KmsLimits.NumberOfBytes(count),
         };
         var encryptionContext = EncryptionContext(context);
         await AuthorizeKeyAsync(context).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Coffer.Crypto.Kms;
 
@@ -23,6 +24,7 @@ internal sealed partial class KmsHandlers
         }
 
         var description = request.String("Description");
+        KmsLimits.Description(description);
         context.Keys.Set("kms:KeyOrigin", "AWS_KMS");
         context.Keys.Set("kms:KeySpec", KmsJson.SymmetricDefault);
         context.Keys.Set("kms:KeyUsage", "ENCRYPT_DECRYPT");
@@ -40,6 +42,7 @@ internal sealed partial class KmsHandlers
     private async Task<Action<Utf8JsonWriter>?> ListKeysAsync(KmsContext context)
     {
         var (limit, marker) = (context.Request.Int("Limit"), context.Request.String("Marker"));
+        KmsLimits.Limit(limit, 100, 1000);
         await AuthorizeAsync(context, "*").ConfigureAwait(false);
         var page = await kms.ListKeysAsync(limit, marker, context.Aborted).ConfigureAwait(false);
         return json => KmsJson.Page(json, "Keys", page, (item, key) =>
@@ -52,10 +55,7 @@ internal sealed partial class KmsHandlers
     private async Task<Action<Utf8JsonWriter>?> ScheduleKeyDeletionAsync(KmsContext context)
     {
         var days = context.Request.Int("PendingWindowInDays");
-        if (days is { } window)
-        {
-            context.Keys.Set("kms:ScheduleKeyDeletionPendingWindowInDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        context.Keys.Set("kms:ScheduleKeyDeletionPendingWindowInDays", KmsLimits.PendingWindowInDays(days).ToString(CultureInfo.InvariantCulture));
 
         await AuthorizeKeyAsync(context).ConfigureAwait(false);
         var key = await kms.ScheduleKeyDeletionAsync(context.Request.RequiredString("KeyId"), days, context.Aborted).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal sealed partial class KmsHandlers
     private async Task<Action<Utf8JsonWriter>?> EnableKeyRotationAsync(KmsContext context)
     {
         var days = context.Request.Int("RotationPeriodInDays");
-        context.Keys.Set("kms:RotationPeriodInDays", (days ?? KeyManagementService.DefaultRotationPeriodDays).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        context.Keys.Set("kms:RotationPeriodInDays", KmsLimits.RotationPeriodInDays(days).ToString(CultureInfo.InvariantCulture));
         await AuthorizeKeyAsync(context).ConfigureAwait(false);
         await kms.EnableKeyRotationAsync(context.Request.RequiredString("KeyId"), days, context.Aborted).ConfigureAwait(false);
         return null;
@@ -110,6 +110,7 @@ internal sealed partial class KmsHandlers
     private async Task<Action<Utf8JsonWriter>?> ListKeyRotationsAsync(KmsContext context)
     {
         var (limit, marker) = (context.Request.Int("Limit"), context.Request.String("Marker"));
+        KmsLimits.Limit(limit, 100, 1000);
         await AuthorizeKeyAsync(context).ConfigureAwait(false);
         var page = await kms.ListKeyRotationsAsync(context.Request.RequiredString("KeyId"), limit, marker, context.Aborted).ConfigureAwait(false);
         return json => KmsJson.Page(json, "Rotations", page, (item, rotation) =>
