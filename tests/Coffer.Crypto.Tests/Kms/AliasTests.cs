@@ -2,29 +2,21 @@ using Coffer.Crypto.Kms;
 
 namespace Coffer.Crypto.Tests.Kms;
 
-public sealed class AliasTests : IAsyncLifetime
+public sealed class AliasTests : KmsTestBase
 {
-    private readonly KmsFixture _kms = KmsFixture.Create();
-
-    private KeyManagementService Service => _kms.Service;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _kms.DisposeAsync();
-
     [Theory]
     [InlineData("alias/invoices")]
     [InlineData("alias/Team_A/invoices-2026")]
     public async Task CreateAlias_ValidName_ResolvesByNameAndArn(string name)
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
         await Service.CreateAliasAsync(name, keyId, CancellationToken.None);
 
         Assert.Equal(keyId, (await Service.DescribeKeyAsync(name, CancellationToken.None)).KeyId);
         Assert.Equal(keyId, (await Service.DescribeKeyAsync($"arn:aws:kms:eu-west-1:123456789012:{name}", CancellationToken.None)).KeyId);
-        var blob = await _kms.EncryptAsync(name, "via alias");
-        Assert.Equal("via alias", await _kms.DecryptAsync(blob));
+        var blob = await Kms.EncryptAsync(name, "via alias");
+        Assert.Equal("via alias", await Kms.DecryptAsync(blob));
     }
 
     [Theory]
@@ -38,7 +30,7 @@ public sealed class AliasTests : IAsyncLifetime
     [InlineData("", KmsErrorCode.Validation)]
     public async Task CreateAlias_BadName_IsRefused(string name, KmsErrorCode code)
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
         await KmsFixture.FailsAsync(code, () => Service.CreateAliasAsync(name, keyId, CancellationToken.None));
     }
@@ -46,7 +38,7 @@ public sealed class AliasTests : IAsyncLifetime
     [Fact]
     public async Task CreateAlias_NameOver256Characters_IsRefused()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
         await KmsFixture.FailsAsync(KmsErrorCode.Validation, () => Service.CreateAliasAsync("alias/" + new string('a', 251), keyId, CancellationToken.None));
         await Service.CreateAliasAsync("alias/" + new string('a', 250), keyId, CancellationToken.None);
@@ -55,7 +47,7 @@ public sealed class AliasTests : IAsyncLifetime
     [Fact]
     public async Task CreateAlias_Twice_AlreadyExists()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         await Service.CreateAliasAsync("alias/once", keyId, CancellationToken.None);
 
         var error = await KmsFixture.FailsAsync(KmsErrorCode.AlreadyExists, () => Service.CreateAliasAsync("alias/once", keyId, CancellationToken.None));
@@ -66,7 +58,7 @@ public sealed class AliasTests : IAsyncLifetime
     [Fact]
     public async Task CreateAlias_ForAKeyPendingDeletion_IsInvalidState()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         await Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None);
 
         await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Service.CreateAliasAsync("alias/late", keyId, CancellationToken.None));
@@ -75,8 +67,8 @@ public sealed class AliasTests : IAsyncLifetime
     [Fact]
     public async Task UpdateAlias_Retargets_AndDeleteAlias_Removes()
     {
-        var first = await _kms.CreateKeyAsync();
-        var second = await _kms.CreateKeyAsync();
+        var first = await Kms.CreateKeyAsync();
+        var second = await Kms.CreateKeyAsync();
         await Service.CreateAliasAsync("alias/current", first, CancellationToken.None);
 
         await Service.UpdateAliasAsync("alias/current", second, CancellationToken.None);
@@ -92,7 +84,7 @@ public sealed class AliasTests : IAsyncLifetime
     [Fact]
     public async Task ListAliases_ShowsTheAwsS3AliasWithoutATarget_UntilItIsUsed()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         await Service.CreateAliasAsync("alias/zeta", keyId, CancellationToken.None);
         await Service.CreateAliasAsync("alias/alpha", keyId, CancellationToken.None);
 
@@ -123,11 +115,11 @@ public sealed class AliasTests : IAsyncLifetime
         await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => Service.ScheduleKeyDeletionAsync(awsKey.KeyId, 7, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => Service.RotateKeyOnDemandAsync(awsKey.KeyId, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => Service.DisableKeyRotationAsync(awsKey.KeyId, CancellationToken.None));
-        await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => _kms.EncryptAsync("alias/aws/s3", "direct"));
+        await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => Kms.EncryptAsync("alias/aws/s3", "direct"));
         await KmsFixture.FailsAsync(KmsErrorCode.AccessDenied, () => Service.CreateAliasAsync("alias/mine", awsKey.KeyId, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.NotAuthorized, () => Service.DeleteAliasAsync("alias/aws/s3", CancellationToken.None));
 
-        using var dataKey = await _kms.DataKeys.GenerateDataKeyAsync("alias/aws/s3", KmsFixture.Context(), CancellationToken.None);
+        using var dataKey = await Kms.DataKeys.GenerateDataKeyAsync("alias/aws/s3", KmsFixture.Context(), CancellationToken.None);
         Assert.Equal(awsKey.Arn, dataKey.KeyArn);
     }
 }

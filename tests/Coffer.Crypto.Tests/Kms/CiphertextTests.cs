@@ -2,16 +2,8 @@ using Coffer.Crypto.Kms;
 
 namespace Coffer.Crypto.Tests.Kms;
 
-public sealed class CiphertextTests : IAsyncLifetime
+public sealed class CiphertextTests : KmsTestBase
 {
-    private readonly KmsFixture _kms = KmsFixture.Create();
-
-    private KeyManagementService Service => _kms.Service;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _kms.DisposeAsync();
-
     /// <summary>
     /// The blob format, pinned: if this changes, stored ciphertexts and wrapped data keys no longer
     /// decrypt. The expected bytes were checked against an independent HKDF-SHA256 + AES-256-GCM
@@ -49,10 +41,10 @@ public sealed class CiphertextTests : IAsyncLifetime
     [Fact]
     public async Task Decrypt_WithTheSameContextInAnotherOrder_Succeeds()
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "bound", KmsFixture.Context(("tenant", "a"), ("purpose", "x")));
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "bound", KmsFixture.Context(("tenant", "a"), ("purpose", "x")));
 
-        Assert.Equal("bound", await _kms.DecryptAsync(blob, KmsFixture.Context(("purpose", "x"), ("tenant", "a"))));
+        Assert.Equal("bound", await Kms.DecryptAsync(blob, KmsFixture.Context(("purpose", "x"), ("tenant", "a"))));
     }
 
     public static TheoryData<string[]> WrongContexts => new()
@@ -67,11 +59,11 @@ public sealed class CiphertextTests : IAsyncLifetime
     [MemberData(nameof(WrongContexts))]
     public async Task Decrypt_WithAnotherContext_IsInvalidCiphertext(string[] pairs)
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "bound", KmsFixture.Context(("tenant", "a")));
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "bound", KmsFixture.Context(("tenant", "a")));
         var context = pairs.Chunk(2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => _kms.DecryptAsync(blob, context));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => Kms.DecryptAsync(blob, context));
     }
 
     [Theory]
@@ -86,11 +78,11 @@ public sealed class CiphertextTests : IAsyncLifetime
     [InlineData(-1)]
     public async Task Decrypt_TamperedByte_FailsWithoutRevealingAnything(int offset)
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "do not alter");
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "do not alter");
         blob[offset < 0 ? blob.Length - 1 : offset] ^= 0x01;
 
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => _kms.DecryptAsync(blob));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => Kms.DecryptAsync(blob));
     }
 
     [Theory]
@@ -99,32 +91,32 @@ public sealed class CiphertextTests : IAsyncLifetime
     [InlineData(69)]
     public async Task Decrypt_TruncatedBlob_IsInvalidCiphertext(int length)
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "whole");
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "whole");
 
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => _kms.DecryptAsync(blob[..length]));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => Kms.DecryptAsync(blob[..length]));
     }
 
     [Fact]
     public async Task Decrypt_BlobMadeOfAnotherKeysId_IsInvalidCiphertext()
     {
-        var first = await _kms.CreateKeyAsync();
-        var second = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(first, "mine");
+        var first = await Kms.CreateKeyAsync();
+        var second = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(first, "mine");
         Guid.Parse(second).TryWriteBytes(blob.AsSpan(1, 16), bigEndian: true, out _);
 
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => _kms.DecryptAsync(blob));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => Kms.DecryptAsync(blob));
     }
 
     [Fact]
     public async Task Decrypt_NamingAnotherKey_IsIncorrectKey()
     {
-        var first = await _kms.CreateKeyAsync();
-        var second = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(first, "mine");
+        var first = await Kms.CreateKeyAsync();
+        var second = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(first, "mine");
 
-        await KmsFixture.FailsAsync(KmsErrorCode.IncorrectKey, () => _kms.DecryptAsync(blob, keyId: second));
-        Assert.Equal("mine", await _kms.DecryptAsync(blob, keyId: first));
+        await KmsFixture.FailsAsync(KmsErrorCode.IncorrectKey, () => Kms.DecryptAsync(blob, keyId: second));
+        Assert.Equal("mine", await Kms.DecryptAsync(blob, keyId: first));
     }
 
     [Theory]
@@ -132,7 +124,7 @@ public sealed class CiphertextTests : IAsyncLifetime
     [InlineData(4097)]
     public async Task Encrypt_PlaintextOutsideOneTo4096Bytes_IsInvalid(int length)
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
         await KmsFixture.FailsAsync(KmsErrorCode.Validation, () => Service.EncryptAsync(keyId, new byte[length], null, CancellationToken.None));
     }
@@ -140,7 +132,7 @@ public sealed class CiphertextTests : IAsyncLifetime
     [Fact]
     public async Task GenerateDataKey_GivesTheBytesAskedFor_DecryptableUnderTheContext()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         var context = KmsFixture.Context(("object", "a"));
 
         var generated = await Service.GenerateDataKeyAsync(keyId, 16, context, withPlaintext: true, CancellationToken.None);

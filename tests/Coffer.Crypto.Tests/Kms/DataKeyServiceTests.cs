@@ -2,15 +2,9 @@ using Coffer.Crypto.Kms;
 
 namespace Coffer.Crypto.Tests.Kms;
 
-public sealed class DataKeyServiceTests : IAsyncLifetime
+public sealed class DataKeyServiceTests : KmsTestBase
 {
-    private readonly KmsFixture _kms = KmsFixture.Create();
-
-    private IDataKeyService DataKeys => _kms.DataKeys;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _kms.DisposeAsync();
+    private IDataKeyService DataKeys => Kms.DataKeys;
 
     [Fact]
     public async Task SseS3Key_WrapsAndUnwraps_AndStaysOutOfTheKmsApi()
@@ -26,10 +20,10 @@ public sealed class DataKeyServiceTests : IAsyncLifetime
         Assert.Equal(generated.KeyArn, again.KeyArn);
         Assert.Equal(KmsCiphertext.Overhead + 32, generated.WrappedKey.Length);
         var internalKeyId = generated.KeyArn[(generated.KeyArn.LastIndexOf('/') + 1)..];
-        Assert.Empty((await _kms.Service.ListKeysAsync(null, null, CancellationToken.None)).Items);
-        await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => _kms.Service.DescribeKeyAsync(internalKeyId, CancellationToken.None));
-        await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => _kms.Service.DisableKeyAsync(internalKeyId, CancellationToken.None));
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => _kms.Service.DecryptAsync(generated.WrappedKey, context, null, CancellationToken.None));
+        Assert.Empty((await Kms.Service.ListKeysAsync(null, null, CancellationToken.None)).Items);
+        await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Kms.Service.DescribeKeyAsync(internalKeyId, CancellationToken.None));
+        await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Kms.Service.DisableKeyAsync(internalKeyId, CancellationToken.None));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidCiphertext, () => Kms.Service.DecryptAsync(generated.WrappedKey, context, null, CancellationToken.None));
     }
 
     [Fact]
@@ -43,19 +37,19 @@ public sealed class DataKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task CustomerKey_StateIsEnforced_DisabledThenPendingThenDestroyed()
     {
-        var keyId = await _kms.CreateKeyAsync();
-        await _kms.Service.CreateAliasAsync("alias/objects", keyId, CancellationToken.None);
+        var keyId = await Kms.CreateKeyAsync();
+        await Kms.Service.CreateAliasAsync("alias/objects", keyId, CancellationToken.None);
         using var generated = await DataKeys.GenerateDataKeyAsync("alias/objects", KmsFixture.Context(), CancellationToken.None);
-        Assert.Equal(_kms.Service.KeyArn(keyId), generated.KeyArn);
+        Assert.Equal(Kms.Service.KeyArn(keyId), generated.KeyArn);
 
-        await _kms.Service.DisableKeyAsync(keyId, CancellationToken.None);
+        await Kms.Service.DisableKeyAsync(keyId, CancellationToken.None);
         await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => DataKeys.DecryptDataKeyAsync(generated.WrappedKey, KmsFixture.Context(), CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => DataKeys.GenerateDataKeyAsync(keyId, KmsFixture.Context(), CancellationToken.None));
 
-        await _kms.Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None);
+        await Kms.Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None);
         await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => DataKeys.DecryptDataKeyAsync(generated.WrappedKey, KmsFixture.Context(), CancellationToken.None));
 
-        _kms.Time.Advance(TimeSpan.FromDays(7));
+        Kms.Time.Advance(TimeSpan.FromDays(7));
         var error = await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => DataKeys.DecryptDataKeyAsync(generated.WrappedKey, KmsFixture.Context(), CancellationToken.None));
         Assert.True(error.KeyDestroyed);
     }
@@ -63,10 +57,10 @@ public sealed class DataKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task DataKey_OldVersionsStillUnwrap_AfterRotation()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         using var before = await DataKeys.GenerateDataKeyAsync(keyId, KmsFixture.Context(), CancellationToken.None);
 
-        await _kms.Service.RotateKeyOnDemandAsync(keyId, CancellationToken.None);
+        await Kms.Service.RotateKeyOnDemandAsync(keyId, CancellationToken.None);
         using var unwrapped = await DataKeys.DecryptDataKeyAsync(before.WrappedKey, KmsFixture.Context(), CancellationToken.None);
 
         Assert.Equal(before.Key.Bytes.ToArray(), unwrapped.Key.Bytes.ToArray());

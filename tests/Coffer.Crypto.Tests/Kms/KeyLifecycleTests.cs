@@ -2,16 +2,8 @@ using Coffer.Crypto.Kms;
 
 namespace Coffer.Crypto.Tests.Kms;
 
-public sealed class KeyLifecycleTests : IAsyncLifetime
+public sealed class KeyLifecycleTests : KmsTestBase
 {
-    private readonly KmsFixture _kms = KmsFixture.Create();
-
-    private KeyManagementService Service => _kms.Service;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _kms.DisposeAsync();
-
     [Fact]
     public async Task CreateKey_IsAnEnabledCustomerKeyWithItsArn()
     {
@@ -22,7 +14,7 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         Assert.Equal(KmsKeyState.Enabled, key.State);
         Assert.Equal(KmsKeyManager.Customer, key.Manager);
         Assert.Equal("for invoices", key.Description);
-        Assert.Equal(_kms.Time.GetUtcNow(), key.CreationDate);
+        Assert.Equal(Kms.Time.GetUtcNow(), key.CreationDate);
         Assert.Null(key.RotationPeriodInDays);
         Assert.Equal(key, await Service.DescribeKeyAsync(key.Arn, CancellationToken.None));
     }
@@ -30,12 +22,12 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task KeyMaterial_IsStoredOnlySealed()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
-        var sealedMaterial = (byte[])_kms.Scalar("SELECT material_sealed FROM kms_key_versions WHERE key_id = $id", ("$id", keyId))!;
+        var sealedMaterial = (byte[])Kms.Scalar("SELECT material_sealed FROM kms_key_versions WHERE key_id = $id", ("$id", keyId))!;
 
         Assert.Equal(1 + 12 + 16 + 32, sealedMaterial.Length);
-        Assert.Equal(32, _kms.MasterKey.Open(sealedMaterial, System.Text.Encoding.UTF8.GetBytes($"kms-key/{keyId}/1")).Length);
+        Assert.Equal(32, Kms.MasterKey.Open(sealedMaterial, System.Text.Encoding.UTF8.GetBytes($"kms-key/{keyId}/1")).Length);
     }
 
     [Theory]
@@ -50,36 +42,36 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task DisableKey_RefusesUse_UntilEnabledAgain()
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "before");
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "before");
 
         var disabled = await Service.DisableKeyAsync(keyId, CancellationToken.None);
 
         Assert.Equal(KmsKeyState.Disabled, disabled.State);
-        var error = await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => _kms.EncryptAsync(keyId, "during"));
+        var error = await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => Kms.EncryptAsync(keyId, "during"));
         Assert.Equal($"{disabled.Arn} is disabled.", error.Message);
-        await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => _kms.DecryptAsync(blob));
-        await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => _kms.DataKeys.DecryptDataKeyAsync(blob, KmsFixture.Context(), CancellationToken.None));
+        await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => Kms.DecryptAsync(blob));
+        await KmsFixture.FailsAsync(KmsErrorCode.Disabled, () => Kms.DataKeys.DecryptDataKeyAsync(blob, KmsFixture.Context(), CancellationToken.None));
 
         await Service.EnableKeyAsync(keyId, CancellationToken.None);
 
-        Assert.Equal("before", await _kms.DecryptAsync(blob));
+        Assert.Equal("before", await Kms.DecryptAsync(blob));
     }
 
     [Fact]
     public async Task ScheduleKeyDeletion_DefaultsToThirtyDays_AndRefusesUse()
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "secret");
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "secret");
 
         var pending = await Service.ScheduleKeyDeletionAsync(keyId, null, CancellationToken.None);
 
         Assert.Equal(KmsKeyState.PendingDeletion, pending.State);
         Assert.Equal(30, pending.PendingWindowInDays);
-        Assert.Equal(_kms.Time.GetUtcNow().AddDays(30), pending.DeletionDate);
-        var error = await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => _kms.DecryptAsync(blob));
+        Assert.Equal(Kms.Time.GetUtcNow().AddDays(30), pending.DeletionDate);
+        var error = await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Kms.DecryptAsync(blob));
         Assert.Equal($"{pending.Arn} is pending deletion.", error.Message);
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => _kms.EncryptAsync(keyId, "more"));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Kms.EncryptAsync(keyId, "more"));
         await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Service.EnableKeyAsync(keyId, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None));
         Assert.Equal(KmsKeyState.PendingDeletion, (await Service.DescribeKeyAsync(keyId, CancellationToken.None)).State);
@@ -91,7 +83,7 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
     [InlineData(0)]
     public async Task ScheduleKeyDeletion_WindowOutsideSevenToThirtyDays_IsInvalid(int days)
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
 
         var error = await KmsFixture.FailsAsync(KmsErrorCode.Validation, () => Service.ScheduleKeyDeletionAsync(keyId, days, CancellationToken.None));
 
@@ -101,59 +93,59 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task CancelKeyDeletion_LeavesTheKeyDisabled_AsAwsDoes()
     {
-        var keyId = await _kms.CreateKeyAsync();
-        var blob = await _kms.EncryptAsync(keyId, "kept");
+        var keyId = await Kms.CreateKeyAsync();
+        var blob = await Kms.EncryptAsync(keyId, "kept");
         await Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None);
 
         var cancelled = await Service.CancelKeyDeletionAsync(keyId, CancellationToken.None);
 
         Assert.Equal(KmsKeyState.Disabled, cancelled.State);
         Assert.Null(cancelled.DeletionDate);
-        _kms.Time.Advance(TimeSpan.FromDays(8));
+        Kms.Time.Advance(TimeSpan.FromDays(8));
         await Service.EnableKeyAsync(keyId, CancellationToken.None);
-        Assert.Equal("kept", await _kms.DecryptAsync(blob));
+        Assert.Equal("kept", await Kms.DecryptAsync(blob));
         await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Service.CancelKeyDeletionAsync(keyId, CancellationToken.None));
     }
 
     [Fact]
     public async Task DeletionWindowPassed_DestroysTheMaterial_SoCiphertextsAreLostForGood()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         await Service.CreateAliasAsync("alias/doomed", keyId, CancellationToken.None);
-        var blob = await _kms.EncryptAsync(keyId, "gone");
+        var blob = await Kms.EncryptAsync(keyId, "gone");
         await Service.RotateKeyOnDemandAsync(keyId, CancellationToken.None);
         await Service.ScheduleKeyDeletionAsync(keyId, 7, CancellationToken.None);
 
-        _kms.Time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
-        await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => _kms.DecryptAsync(blob));
-        _kms.Time.Advance(TimeSpan.FromSeconds(1));
+        Kms.Time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        await KmsFixture.FailsAsync(KmsErrorCode.InvalidState, () => Kms.DecryptAsync(blob));
+        Kms.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var error = await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => _kms.DecryptAsync(blob));
+        var error = await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Kms.DecryptAsync(blob));
         Assert.True(error.KeyDestroyed);
-        var dataKeyError = await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => _kms.DataKeys.DecryptDataKeyAsync(blob, KmsFixture.Context(), CancellationToken.None));
+        var dataKeyError = await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Kms.DataKeys.DecryptDataKeyAsync(blob, KmsFixture.Context(), CancellationToken.None));
         Assert.True(dataKeyError.KeyDestroyed);
         await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Service.DescribeKeyAsync(keyId, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Service.CancelKeyDeletionAsync(keyId, CancellationToken.None));
         await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Service.DescribeKeyAsync("alias/doomed", CancellationToken.None));
-        Assert.Equal(0L, _kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", keyId)));
-        Assert.Equal(0L, _kms.Scalar("SELECT count(*) FROM kms_aliases"));
+        Assert.Equal(0L, Kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", keyId)));
+        Assert.Equal(0L, Kms.Scalar("SELECT count(*) FROM kms_aliases"));
         Assert.Empty((await Service.ListKeysAsync(null, null, CancellationToken.None)).Items);
     }
 
     [Fact]
     public async Task Maintenance_DestroysKeysPastTheirWindow_EvenUnused()
     {
-        var doomed = await _kms.CreateKeyAsync();
-        var kept = await _kms.CreateKeyAsync();
+        var doomed = await Kms.CreateKeyAsync();
+        var kept = await Kms.CreateKeyAsync();
         await Service.ScheduleKeyDeletionAsync(doomed, 7, CancellationToken.None);
         await Service.ScheduleKeyDeletionAsync(kept, 30, CancellationToken.None);
-        _kms.Time.Advance(TimeSpan.FromDays(8));
+        Kms.Time.Advance(TimeSpan.FromDays(8));
 
         var result = await Service.RunMaintenanceAsync(CancellationToken.None);
 
         Assert.Equal(new KmsMaintenanceResult(0, 1), result);
-        Assert.Equal(0L, _kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", doomed)));
-        Assert.Equal(1L, _kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", kept)));
+        Assert.Equal(0L, Kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", doomed)));
+        Assert.Equal(1L, Kms.Scalar("SELECT count(*) FROM kms_key_versions WHERE key_id = $id", ("$id", kept)));
         Assert.Equal(new KmsMaintenanceResult(0, 0), await Service.RunMaintenanceAsync(CancellationToken.None));
     }
 
@@ -163,7 +155,7 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         var created = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            created.Add(await _kms.CreateKeyAsync());
+            created.Add(await Kms.CreateKeyAsync());
         }
 
         var first = await Service.ListKeysAsync(2, null, CancellationToken.None);
@@ -180,7 +172,7 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task KeyOnlyOperations_RefuseAliases()
     {
-        var keyId = await _kms.CreateKeyAsync();
+        var keyId = await Kms.CreateKeyAsync();
         await Service.CreateAliasAsync("alias/mine", keyId, CancellationToken.None);
 
         await KmsFixture.FailsAsync(KmsErrorCode.NotFound, () => Service.DisableKeyAsync("alias/mine", CancellationToken.None));
