@@ -13,7 +13,7 @@ public sealed partial class KeyManagementService
     public async Task CreateAliasAsync(string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
         AliasNames.ValidateWritable(aliasName);
-        var id = (await FindAsync(targetKeyId, allowAlias: false, cancellationToken, "targetKeyId").ConfigureAwait(false)).Row.KeyId;
+        var id = (await FindAsync(TargetKey(targetKeyId), cancellationToken).ConfigureAwait(false)).Row.KeyId;
         await WriteAsync(connection =>
         {
             RequireAliasTarget(CurrentRow(connection, id), "kms:CreateAlias");
@@ -31,7 +31,7 @@ public sealed partial class KeyManagementService
     public async Task UpdateAliasAsync(string aliasName, string targetKeyId, CancellationToken cancellationToken)
     {
         AliasNames.ValidateWritable(aliasName);
-        var id = (await FindAsync(targetKeyId, allowAlias: false, cancellationToken, "targetKeyId").ConfigureAwait(false)).Row.KeyId;
+        var id = (await FindAsync(TargetKey(targetKeyId), cancellationToken).ConfigureAwait(false)).Row.KeyId;
         await WriteAsync(connection =>
         {
             RequireAliasTarget(CurrentRow(connection, id), "kms:UpdateAlias");
@@ -88,6 +88,9 @@ public sealed partial class KeyManagementService
         var page = aliases.Take(pageSize).ToList();
         return new KmsPage<KmsAlias>(page, aliases.Count > pageSize ? page[^1].AliasName : null);
     }
+
+    /// <summary>An alias's target: a key id or key ARN, never another alias.</summary>
+    private KeyReference TargetKey(string targetKeyId) => KeyReference.Parse(targetKeyId, _options, allowAlias: false, "targetKeyId");
 
     /// <summary>An alias may point at a customer managed key that is not pending deletion.</summary>
     private void RequireAliasTarget(KmsKeyRow row, string action)

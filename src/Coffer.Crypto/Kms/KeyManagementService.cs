@@ -33,10 +33,6 @@ public sealed partial class KeyManagementService : IDataKeyService
         _time = time;
     }
 
-    public string Region => _options.Region;
-
-    public string AccountId => _options.AccountId;
-
     public string KeyArn(string keyId) => $"arn:aws:kms:{_options.Region}:{_options.AccountId}:key/{keyId}";
 
     public string AliasArn(string aliasName) => $"arn:aws:kms:{_options.Region}:{_options.AccountId}:{aliasName}";
@@ -73,9 +69,11 @@ public sealed partial class KeyManagementService : IDataKeyService
     /// The key <paramref name="keyId"/> names, in any of the four forms when <paramref name="allowAlias"/>.
     /// Hidden (internal) and destroyed keys are not found.
     /// </summary>
-    private async Task<KeySnapshot> FindAsync(string keyId, bool allowAlias, CancellationToken cancellationToken, string member = "keyId")
+    private Task<KeySnapshot> FindAsync(string keyId, bool allowAlias, CancellationToken cancellationToken) =>
+        FindAsync(KeyReference.Parse(keyId, _options, allowAlias), cancellationToken);
+
+    private async Task<KeySnapshot> FindAsync(KeyReference reference, CancellationToken cancellationToken)
     {
-        var reference = KeyReference.Parse(keyId, _options, allowAlias, member);
         var id = reference.KeyId;
         if (reference.AliasName is { } alias)
         {

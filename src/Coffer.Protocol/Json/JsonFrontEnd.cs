@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Http;
@@ -105,7 +106,10 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
             throw JsonProtocolException.Serialization($"The content type must be {ContentType}.");
         }
 
-        return new JsonCall(http, JsonRequest.Parse(body, MaxDepth), principal);
+        // The body may carry plaintext; the parsed request is all that is needed from here on.
+        var request = JsonRequest.Parse(body, MaxDepth);
+        CryptographicOperations.ZeroMemory(body);
+        return new JsonCall(http, request, principal);
     }
 
     /// <summary>The operation X-Amz-Target names; only plain names, as Enum.TryParse would also take numbers.</summary>
