@@ -451,22 +451,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
         ExternalProcess.RunAsync("aws", ["--endpoint-url", fixture.Server.Endpoint.ToString(), "s3api", "list-objects-v2", "--bucket", Bucket], AwsEnvironment(key), TimeSpan.FromMinutes(1));
 
     /// <summary>The key, and nothing of this machine's own AWS set-up.</summary>
-    private Dictionary<string, string?> AwsEnvironment(CliCredentials key) => new()
-    {
-        ["AWS_ACCESS_KEY_ID"] = key.Id,
-        ["AWS_SECRET_ACCESS_KEY"] = key.Secret,
-        ["AWS_SESSION_TOKEN"] = null,
-        ["AWS_PROFILE"] = null,
-        ["AWS_DEFAULT_REGION"] = "us-east-1",
-        ["AWS_CONFIG_FILE"] = Path.Combine(_work, "no-config"),
-        ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_work, "no-credentials"),
-        ["AWS_EC2_METADATA_DISABLED"] = "true",
-        ["AWS_PAGER"] = string.Empty,
-        ["AWS_MAX_ATTEMPTS"] = "1",
-        ["NO_PROXY"] = "127.0.0.1,localhost",
-        ["no_proxy"] = "127.0.0.1,localhost",
-        ["PYTHONDONTWRITEBYTECODE"] = "1",
-    };
+    private Dictionary<string, string?> AwsEnvironment(CliCredentials key) => AwsCliEnvironment.For(key, _work);
 
     /// <summary>The access key of a credentials CSV as the CLI wrote it.</summary>
     private static CliCredentials ReadCsv(string path)

@@ -236,6 +236,40 @@ public sealed class AccessKeyStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Whether the master key opens the stored secrets (true when there are none): for data
+    /// from before the master key had a check value of its own.
+    /// </summary>
+    public async Task<bool> MasterKeyOpensSecretsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT access_key_id, secret_sealed FROM access_keys LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        try
+        {
+            CryptographicOperations.ZeroMemory(_masterKey.Open((byte[])reader.GetValue(1), Encoding.UTF8.GetBytes(reader.GetString(0))));
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Part of a master-key rotation (run with the server stopped): every access-key secret
+    /// re-sealed under <paramref name="replacement"/> in the caller's transaction. Throws, so the
+    /// transaction rolls back, if any secret fails to open under <paramref name="current"/>.
+    /// </summary>
+    public static int ResealSecrets(SqliteConnection connection, MasterKey current, MasterKey replacement) =>
+        SealedColumn.Reseal(connection, "access_keys", "secret_sealed", ["access_key_id"], keys => Encoding.UTF8.GetBytes((string)keys[0]), current, replacement);
+
     /// <summary>A secret sealed under the master key, bound to its key id.</summary>
     internal byte[] Seal(string accessKeyId, string secret) =>
         _masterKey.Seal(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(accessKeyId));

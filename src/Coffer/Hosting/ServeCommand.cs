@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Coffer.Crypto;
+using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
 using Coffer.Identity.Iam;
 using Coffer.Identity.Sessions;
@@ -9,6 +10,7 @@ using Coffer.Protocol;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Iam;
+using Coffer.Protocol.Json.Kms;
 using Coffer.Protocol.S3;
 using Coffer.Protocol.Sts;
 using Coffer.Storage;
@@ -62,30 +64,61 @@ internal static partial class ServeCommand
         var dataDirectory = Path.GetFullPath(options.Data);
         Directory.CreateDirectory(dataDirectory);
         var time = TimeProvider.System;
+        using var dataLock = DataDirectoryLock.TryAcquire(dataDirectory);
+        if (dataLock is null)
+        {
+            await Console.Error.WriteLineAsync($"coffer: {dataDirectory} is in use by another coffer process (a server, or coffer kms rotate-master)");
+            return 1;
+        }
 
         MasterKey masterKey;
-        if (options.MasterKey is not null)
+        var keyFile = MasterKeys.KeyFilePath(options, dataDirectory);
+        try
         {
-            masterKey = MasterKey.FromBase64(options.MasterKey);
+            masterKey = options.MasterKey is not null ? MasterKey.FromBase64(options.MasterKey) : MasterKey.LoadOrCreate(keyFile);
         }
-        else
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            masterKey = MasterKey.LoadOrCreate(options.MasterKeyFile ?? Path.Combine(dataDirectory, "master.key"));
-            if (masterKey.CreatedKeyFile)
-            {
-                await Console.Error.WriteLineAsync("coffer: warning: created a master key file beside the data; keep a copy elsewhere, or set COFFER_MASTER_KEY.");
-            }
+            await Console.Error.WriteLineAsync("coffer: master key: " + e.Message);
+            return 2;
         }
 
         await using var database = SqliteDatabase.Open(Path.Combine(dataDirectory, "metadata.db"));
+        var keys = new AccessKeyStore(database, masterKey, time);
+
+        // Before anything is read, written or sealed: a wrong key would make every secret unreadable.
+        if (!await MasterKeys.MatchesAsync(masterKey, new MasterKeyCheck(database), keys, CancellationToken.None))
+        {
+            if (masterKey.CreatedKeyFile)
+            {
+                File.Delete(keyFile);
+            }
+
+            await Console.Error.WriteLineAsync("coffer: " + MasterKeys.MismatchMessage(options, dataDirectory));
+            return 1;
+        }
+
+        if (masterKey.CreatedKeyFile)
+        {
+            await Console.Error.WriteLineAsync("coffer: warning: created a master key file beside the data; keep a copy elsewhere, or set COFFER_MASTER_KEY.");
+        }
+
         var metadata = new SqliteMetadataStore(database);
         var blobs = new FileBlobStore(dataDirectory);
         var store = new ObjectStore(metadata, blobs, time);
-        var keys = new AccessKeyStore(database, masterKey, time);
 
         var (temporary, orphaned) = await store.RecoverAsync(CancellationToken.None);
         var (rootKeyId, generatedSecret) = await keys.EnsureRootKeyAsync(options.RootAccessKey, options.RootSecretKey, CancellationToken.None);
-        var iam = new IamStore(database, keys, time, await keys.EnsureAccountAsync(CancellationToken.None));
+        var accountId = await keys.EnsureAccountAsync(CancellationToken.None);
+        var iam = new IamStore(database, keys, time, accountId);
+        var kmsOptions = new KmsOptions { Region = options.Region, AccountId = accountId };
+        if (kmsOptions.Validate().FirstOrDefault() is { } kmsProblem)
+        {
+            await Console.Error.WriteLineAsync("coffer: " + kmsProblem);
+            return 2;
+        }
+
+        var kms = new KeyManagementService(database, masterKey, kmsOptions, time);
         if (generatedSecret is not null)
         {
             Console.WriteLine("Root credentials were created. They are shown only this once:");
@@ -114,6 +147,7 @@ internal static partial class ServeCommand
         var endpoint = new S3Endpoint(store, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
         var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
         var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
+        var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -127,7 +161,9 @@ internal static partial class ServeCommand
             {
                 IamEndpoint.Service => iamEndpoint.HandleAsync(context),
                 StsEndpoint.Service => stsEndpoint.HandleAsync(context),
+                KmsEndpoint.Service => kmsEndpoint.HandleAsync(context),
                 null when SigningScope.IsUnsignedQueryCall(context.Request) => iamEndpoint.HandleAsync(context),
+                null when KmsEndpoint.IsUnsignedCall(context.Request) => kmsEndpoint.HandleAsync(context),
                 _ => endpoint.HandleAsync(context),
             };
         });
@@ -142,6 +178,7 @@ internal static partial class ServeCommand
 
         using var sweeper = new Timer(_ => Sweep(store, blobs, options, logger), null, TimeSpan.FromSeconds(5), SweepInterval);
         using var keyUse = new Timer(_ => FlushKeyUse(keys, logger), null, KeyUseFlushInterval, KeyUseFlushInterval);
+        using var kmsMaintenance = new Timer(_ => MaintainKms(kms, logger), null, TimeSpan.FromSeconds(30), kmsOptions.MaintenanceInterval);
         await app.WaitForShutdownAsync();
         FlushKeyUse(keys, logger);
         LogStopped(logger);
@@ -174,6 +211,23 @@ internal static partial class ServeCommand
         catch (Exception e)
         {
             LogKeyUseFlushFailed(logger, e);
+        }
+    }
+
+    /// <summary>Rotations that fell due and deletions whose window passed, for keys nobody used meanwhile.</summary>
+    private static void MaintainKms(KeyManagementService kms, ILogger logger)
+    {
+        try
+        {
+            var result = kms.RunMaintenanceAsync(CancellationToken.None).GetAwaiter().GetResult();
+            if (result.Rotated + result.Destroyed > 0)
+            {
+                LogKmsMaintained(logger, result.Rotated, result.Destroyed);
+            }
+        }
+        catch (Exception e)
+        {
+            LogKmsMaintenanceFailed(logger, e);
         }
     }
 
@@ -244,6 +298,12 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Writing access keys' last use failed")]
     private static partial void LogKeyUseFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "KMS: rotated {Rotated} keys that were due, destroyed the material of {Destroyed} keys past their deletion window")]
+    private static partial void LogKmsMaintained(ILogger logger, int rotated, int destroyed);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "KMS maintenance failed")]
+    private static partial void LogKmsMaintenanceFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);

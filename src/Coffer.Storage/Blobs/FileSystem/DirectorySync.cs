@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Coffer.Storage.Blobs.FileSystem;
 
 /// <summary>fsync of a directory, so that a rename into it survives a crash; .NET has no API for it.</summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
 
@@ -37,7 +37,7 @@ internal static partial class DirectorySync
     /// Starts writeback of a written range without waiting for it (Linux sync_file_range), so
     /// the fsync that commits a large blob has little left to flush. Advisory: errors are ignored.
     /// </summary>
-    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long length)
+    internal static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long length)
     {
         if (!OperatingSystem.IsLinux())
         {

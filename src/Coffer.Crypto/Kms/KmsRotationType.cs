@@ -1,0 +1,7 @@
+namespace Coffer.Crypto.Kms;
+
+public enum KmsRotationType
+{
+    Automatic,
+    OnDemand,
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+
+namespace Coffer.Protocol.Json;
+
+/// <summary>
+/// The members of a JSON 1.1 request body, read by AWS's rules: a member of the wrong JSON type
+/// is a SerializationException, a missing required member a ValidationException naming it in
+/// camelCase, a blob is base64. Unknown members are ignored.
+/// </summary>
+public sealed class JsonRequest
+{
+    private readonly JsonElement _root;
+
+    private JsonRequest(JsonElement root) => _root = root;
+
+    /// <summary>Parses a body (empty means {}), refusing nesting deeper than <paramref name="maxDepth"/>.</summary>
+    public static JsonRequest Parse(ReadOnlyMemory<byte> body, int maxDepth)
+    {
+        if (body.IsEmpty)
+        {
+            return new JsonRequest(JsonDocument.Parse("{}").RootElement);
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw JsonProtocolException.Serialization("The request body is not valid JSON.");
+        }
+
+        return root.ValueKind == JsonValueKind.Object
+            ? new JsonRequest(root)
+            : throw JsonProtocolException.Serialization("The request body must be a JSON object.");
+    }
+
+    public string? String(string name) => Member(name, JsonValueKind.String) is { } value ? value.GetString() : null;
+
+    public string RequiredString(string name) => String(name) ?? throw Missing(name);
+
+    public int? Int(string name)
+    {
+        if (Member(name, JsonValueKind.Number) is not { } value)
+        {
+            return null;
+        }
+
+        return value.TryGetInt32(out var number)
+            ? number
+            : throw JsonProtocolException.Serialization($"{name} must be an integer.");
+    }
+
+    public bool? Bool(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw JsonProtocolException.Serialization($"{name} must be a boolean."),
+        };
+    }
+
+    /// <summary>A base64 blob member, decoded.</summary>
+    public byte[]? Blob(string name)
+    {
+        if (String(name) is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw JsonProtocolException.Serialization($"{name} is not valid base64.");
+        }
+    }
+
+    public byte[] RequiredBlob(string name) => Blob(name) ?? throw Missing(name);
+
+    /// <summary>An object of string values, such as an encryption context.</summary>
+    public Dictionary<string, string>? StringMap(string name)
+    {
+        if (Member(name, JsonValueKind.Object) is not { } value)
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            map[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                ? property.Value.GetString()!
+                : throw JsonProtocolException.Serialization($"{name} must map strings to strings.");
+        }
+
+        return map;
+    }
+
+    /// <summary>Whether the member is present with a value other than null, e.g. to refuse what is not supported.</summary>
+    public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    private JsonElement? Member(string name, JsonValueKind kind)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == kind
+            ? value
+            : throw JsonProtocolException.Serialization($"{name} must be a JSON {kind.ToString().ToLowerInvariant()}.");
+    }
+
+    private static JsonProtocolException Missing(string name) =>
+        JsonProtocolException.Constraint(char.ToLowerInvariant(name[0]) + name[1..], null, "must not be null");
+}
