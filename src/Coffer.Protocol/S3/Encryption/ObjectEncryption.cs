@@ -28,6 +28,10 @@ internal sealed record ObjectEncryption
     [JsonPropertyName("id")]
     public string? WriteId { get; init; }
 
+    /// <summary>The part this write is (0 for an object written whole); part of the binding.</summary>
+    [JsonPropertyName("part")]
+    public int PartNumber { get; init; }
+
     [JsonPropertyName("key")]
     public byte[]? WrappedKey { get; init; }
 
