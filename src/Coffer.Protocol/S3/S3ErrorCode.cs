@@ -48,4 +48,13 @@ public enum S3ErrorCode
     NoSuchBucketPolicy,
     InvalidToken,
     ExpiredToken,
+
+    /// <summary>Written KMS.DisabledException: the object's KMS key is disabled.</summary>
+    KmsDisabled,
+
+    /// <summary>Written KMS.NotFoundException: no such KMS key, or its material was destroyed.</summary>
+    KmsNotFound,
+
+    /// <summary>Written KMS.KMSInvalidStateException: e.g. the key is pending deletion.</summary>
+    KmsInvalidState,
 }

@@ -24,7 +24,7 @@ internal static class S3ErrorWriter
 
         var xml = new XmlBuilder()
             .Start("Error")
-            .Element("Code", error.Code.ToString())
+            .Element("Code", S3Errors.WireName(error.Code))
             .Element("Message", error.Message);
         foreach (var (name, value) in error.Details)
         {

@@ -50,6 +50,18 @@ internal static class S3Errors
         S3ErrorCode.NoSuchBucketPolicy => (404, "The bucket policy does not exist"),
         S3ErrorCode.InvalidToken => (400, "The provided token is malformed or otherwise invalid."),
         S3ErrorCode.ExpiredToken => (400, "The provided token has expired."),
+        S3ErrorCode.KmsDisabled => (400, "The KMS key used to encrypt this object is disabled."),
+        S3ErrorCode.KmsNotFound => (400, "The KMS key does not exist, or its key material was deleted."),
+        S3ErrorCode.KmsInvalidState => (400, "The KMS key is not in a state that allows this request."),
         _ => (500, "We encountered an internal error. Please try again."),
+    };
+
+    /// <summary>The code as written on the wire: the enum's name, except S3's dotted KMS codes.</summary>
+    public static string WireName(S3ErrorCode code) => code switch
+    {
+        S3ErrorCode.KmsDisabled => "KMS.DisabledException",
+        S3ErrorCode.KmsNotFound => "KMS.NotFoundException",
+        S3ErrorCode.KmsInvalidState => "KMS.KMSInvalidStateException",
+        _ => code.ToString(),
     };
 }

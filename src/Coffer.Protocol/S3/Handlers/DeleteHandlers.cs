@@ -77,7 +77,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
                 xml.Start("Error")
                     .Element("Key", key)
                     .Element("VersionId", versionId)
-                    .Element("Code", error.Code.ToString())
+                    .Element("Code", S3Errors.WireName(error.Code))
                     .Element("Message", error.Message)
                     .End("Error");
             }
