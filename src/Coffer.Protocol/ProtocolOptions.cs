@@ -22,6 +22,14 @@ public sealed class ProtocolOptions
         && http.Connection.RemoteIpAddress is { } remote
         && TrustedProxies.Contains(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 
+    /// <summary>Whether the client's connection is TLS: directly, or to a trusted proxy that says so.</summary>
+    public bool IsSecure(Microsoft.AspNetCore.Http.HttpContext http) =>
+        http.Request.IsHttps
+        || (IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-Proto"].ToString().Equals("https", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>SSE-C keys over plain HTTP, which S3 refuses; for tests on loopback only.</summary>
+    public bool AllowCustomerKeysOverHttp { get; set; }
+
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The shortest session STS issues, in seconds (AWS: 900).</summary>

@@ -72,7 +72,7 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
 
         if (name.Equals("SecureTransport", StringComparison.OrdinalIgnoreCase))
         {
-            return [IsSecure(http) ? "true" : "false"];
+            return [options.IsSecure(http) ? "true" : "false"];
         }
 
         if (name.Equals("SourceIp", StringComparison.OrdinalIgnoreCase))
@@ -166,10 +166,6 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
     }
 
     private sealed record TimeKeys(long Second, string CurrentTime, string EpochTime);
-
-    private bool IsSecure(HttpContext http) =>
-        http.Request.IsHttps
-        || (options.IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-Proto"].ToString().Equals("https", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The client's address: a trusted proxy's X-Forwarded-For (its last hop), else the peer.</summary>
     private IPAddress? SourceIp(HttpContext http)

@@ -32,7 +32,7 @@ public sealed partial class S3Endpoint
     private readonly BucketPolicies _policies;
     private readonly S3Access _access;
 
-    public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
+    public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
         _options = options;
         _logger = logger;
@@ -42,11 +42,12 @@ public sealed partial class S3Endpoint
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);
         _bucketEncryption = new BucketEncryptionHandlers(store.Metadata);
         _buckets = new BucketHandlers(store, options, time);
-        _reads = new ObjectReadHandlers(store);
-        _writes = new ObjectWriteHandlers(store);
+        var encryption = new Encryption.ObjectEncryptionService(new Encryption.ObjectEncryptor(dataKeys), store.Metadata, options);
+        _reads = new ObjectReadHandlers(store, encryption);
+        _writes = new ObjectWriteHandlers(store, encryption);
         _deletes = new DeleteHandlers(store);
         _lists = new ListHandlers(store);
-        _multipart = new MultipartHandlers(store);
+        _multipart = new MultipartHandlers(store, encryption);
     }
 
     public async Task HandleAsync(HttpContext http)

@@ -40,6 +40,9 @@ public sealed class CofferOptions
     /// <summary>The shortest session STS issues (DurationSeconds); AWS's 900 unless lowered, e.g. to test expiry.</summary>
     public int StsMinimumDurationSeconds { get; set; } = 900;
 
+    /// <summary>Accept SSE-C keys over plain HTTP (S3 requires TLS); for tests on loopback only.</summary>
+    public bool AllowSseCOverHttp { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (StsMinimumDurationSeconds is < 1 or > 900)

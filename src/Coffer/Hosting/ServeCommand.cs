@@ -144,7 +144,7 @@ internal static partial class ServeCommand
 
         var sessions = new SessionTokens(masterKey, time);
         var authorizer = new Authorizer(new PrincipalPolicies(iam), protocolOptions, time);
-        var endpoint = new S3Endpoint(store, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var endpoint = new S3Endpoint(store, keys, sessions, authorizer, kms, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
         var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
         var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
         var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
@@ -278,6 +278,7 @@ internal static partial class ServeCommand
         {
             Region = options.Region,
             StsMinimumDurationSeconds = options.StsMinimumDurationSeconds,
+            AllowCustomerKeysOverHttp = options.AllowSseCOverHttp,
             PublicHost = publicHost,
             TrustedProxies = Split(options.TrustedProxies).Select(IPAddress.Parse).ToList(),
             VirtualHostSuffixes = suffixes.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),

@@ -103,6 +103,9 @@ internal sealed class ObjectEncryptor(IDataKeyService keys, int segmentSize = Ob
         });
     }
 
+    public Task<KmsKeyMetadata> DescribeAsync(string keyArn, CancellationToken cancellationToken) =>
+        keys.DescribeKeyAsync(keyArn, cancellationToken);
+
     private async Task<ObjectEncryption> KmsChoiceAsync(string? keyId, IReadOnlyDictionary<string, string> context, bool bucketKey, CancellationToken cancellationToken)
     {
         // Resolved now, so that the object records the key's ARN even when an alias named it.

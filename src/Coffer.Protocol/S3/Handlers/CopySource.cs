@@ -1,4 +1,5 @@
 using Coffer.Protocol.Http;
+using Coffer.Protocol.S3.Encryption;
 using Coffer.Storage;
 using Coffer.Storage.Objects;
 
@@ -9,11 +10,14 @@ internal sealed class CopySource : IAsyncDisposable
 {
     private const int MaxAttempts = 3;
 
-    private CopySource(ObjectInfo info, ByteRange range, Stream content)
+    private readonly ReadEncryption _decryption;
+
+    private CopySource(ObjectInfo info, ByteRange range, Stream content, ReadEncryption decryption)
     {
         Info = info;
         Range = range;
         Content = content;
+        _decryption = decryption;
     }
 
     public ObjectInfo Info { get; }
@@ -27,7 +31,7 @@ internal sealed class CopySource : IAsyncDisposable
     /// Looks the source up, checks x-amz-copy-source-if-*, and opens <paramref name="rangeOf"/> of it;
     /// looks again when the source is replaced between the lookup and the open.
     /// </summary>
-    public static async Task<CopySource> OpenAsync(ObjectStore store, S3Context context, (string Bucket, string Key) name, Func<ObjectInfo, ByteRange> rangeOf)
+    public static async Task<CopySource> OpenAsync(ObjectStore store, ObjectEncryptionService encryption, S3Context context, (string Bucket, string Key) name, Func<ObjectInfo, ByteRange> rangeOf)
     {
         var (bucket, key) = name;
         for (var attempt = 1; ; attempt++)
@@ -40,11 +44,29 @@ internal sealed class CopySource : IAsyncDisposable
             }
 
             var range = rangeOf(source);
-            var content = await store.OpenContentAsync(source, range.Start, context.Aborted).ConfigureAwait(false);
+            var decryption = await encryption.ForReadAsync(context, source, copySource: true, context.Aborted).ConfigureAwait(false);
+            Stream? content;
+            try
+            {
+                content = await store.OpenContentAsync(source, range.Start, range.End, decryption.Opener, context.Aborted).ConfigureAwait(false);
+            }
+            catch (Coffer.Crypto.Kms.KmsException e)
+            {
+                decryption.Dispose();
+                throw SseResponse.Error(e);
+            }
+            catch
+            {
+                decryption.Dispose();
+                throw;
+            }
+
             if (content is not null)
             {
-                return new CopySource(source, range, new LengthLimitedStream(content, range.Length, ownsInner: true));
+                return new CopySource(source, range, new LengthLimitedStream(content, range.Length, ownsInner: true), decryption);
             }
+
+            decryption.Dispose();
 
             if (attempt == MaxAttempts)
             {
@@ -53,5 +75,9 @@ internal sealed class CopySource : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Content.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Content.DisposeAsync().ConfigureAwait(false);
+        _decryption.Dispose();
+    }
 }

@@ -9,7 +9,7 @@ using Coffer.Storage.Objects;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>The multipart upload operations.</summary>
-internal sealed class MultipartHandlers(ObjectStore store)
+internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncryptionService encryption)
 {
     private const int MaxCompleteXmlBytes = 4 * 1024 * 1024;
     private const int MaxListed = 1000;
@@ -61,7 +61,7 @@ internal sealed class MultipartHandlers(ObjectStore store)
         var upload = await Upload(context).ConfigureAwait(false);
         PartInfo part;
         var name = context.CopySource!.Value;
-        await using (var source = await CopySource.OpenAsync(store, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
+        await using (var source = await CopySource.OpenAsync(store, encryption, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
         {
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
             var body = checksum?.Wrap(source.Content) ?? source.Content;

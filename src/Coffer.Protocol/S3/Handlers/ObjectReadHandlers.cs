@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Coffer.Protocol.Http;
+using Coffer.Protocol.S3.Encryption;
 using Coffer.Storage;
 using Coffer.Storage.Objects;
 
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>GetObject and HeadObject.</summary>
-internal sealed class ObjectReadHandlers(ObjectStore store)
+internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionService encryption)
 {
     private const int CopyBlockSize = 1024 * 1024;
     private const int MaxAttempts = 3;
@@ -32,13 +33,24 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
             }
 
             var range = await ResolveRangeAsync(context, info).ConfigureAwait(false);
+            using var decryption = await encryption.ForReadAsync(context, info, context.Aborted).ConfigureAwait(false);
             if (head)
             {
                 WriteHeaders(context, info, range);
+                ObjectEncryptionService.WriteHeaders(context, info.Encryption, decryption.CustomerKeyMd5);
                 return;
             }
 
-            var content = await store.OpenContentAsync(info, range?.Start ?? 0, context.Aborted).ConfigureAwait(false);
+            Stream? content;
+            try
+            {
+                content = await store.OpenContentAsync(info, range?.Start ?? 0, range?.End ?? info.Size - 1, decryption.Opener, context.Aborted).ConfigureAwait(false);
+            }
+            catch (Coffer.Crypto.Kms.KmsException e)
+            {
+                throw SseResponse.Error(e);
+            }
+
             if (content is null)
             {
                 // Replaced between the lookup and the open: look again so the reader sees the new object whole.
@@ -53,6 +65,7 @@ internal sealed class ObjectReadHandlers(ObjectStore store)
             await using (content.ConfigureAwait(false))
             {
                 WriteHeaders(context, info, range);
+                ObjectEncryptionService.WriteHeaders(context, info.Encryption, decryption.CustomerKeyMd5);
                 await CopyAsync(content, context.Response.BodyWriter, range?.Length ?? info.Size, context.Aborted).ConfigureAwait(false);
             }
 

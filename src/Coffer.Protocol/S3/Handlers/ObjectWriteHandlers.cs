@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Coffer.Protocol.Http;
+using Coffer.Protocol.S3.Encryption;
 using Coffer.Protocol.Xml;
 using Coffer.Storage;
 using Coffer.Storage.Objects;
@@ -8,7 +9,7 @@ using Coffer.Storage.Objects;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>PutObject and CopyObject.</summary>
-internal sealed class ObjectWriteHandlers(ObjectStore store)
+internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionService encryption)
 {
     public const int MaxKeyBytes = 1024;
 
@@ -22,6 +23,8 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         var condition = WriteConditionFrom(context);
         var checksum = ChecksumRequest.FromRequest(request, context.Auth);
         var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
+        var (write, customerKeyMd5) = await encryption.ForWriteAsync(context, context.Aborted).ConfigureAwait(false);
+        using var sealing = write;
 
         var info = await store.PutAsync(new PutObjectRequest
         {
@@ -32,9 +35,11 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
             ExpectedMd5 = md5,
             ChecksumAfterBody = checksum is null ? null : checksum.Result,
             Condition = condition,
+            Sealer = write.Sealer,
         }, body, context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(info.ETag);
+        ObjectEncryptionService.WriteHeaders(context, info.Encryption, customerKeyMd5);
         ChecksumRequest.ToResponse(info.Checksum, context.Response);
         context.Response.StatusCode = 200;
     }
@@ -54,7 +59,9 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
         }
 
         ObjectInfo copied;
-        await using (var source = await CopySource.OpenAsync(store, context, (sourceBucket, sourceKey), info => new ByteRange(0, info.Size)).ConfigureAwait(false))
+        var (write, customerKeyMd5) = await encryption.ForWriteAsync(context, context.Aborted).ConfigureAwait(false);
+        using var sealing = write;
+        await using (var source = await CopySource.OpenAsync(store, encryption, context, (sourceBucket, sourceKey), info => new ByteRange(0, info.Size)).ConfigureAwait(false))
         {
             copied = await store.PutAsync(new PutObjectRequest
             {
@@ -64,8 +71,11 @@ internal sealed class ObjectWriteHandlers(ObjectStore store)
                 ExpectedLength = source.Info.Size,
                 ChecksumAfterBody = () => source.Info.Checksum,
                 Condition = WriteConditionFrom(context),
+                Sealer = write.Sealer,
             }, source.Content, context.Aborted).ConfigureAwait(false);
         }
+
+        ObjectEncryptionService.WriteHeaders(context, copied.Encryption, customerKeyMd5);
 
         var xml = new XmlBuilder()
             .Start("CopyObjectResult", S3Context.Xmlns)
