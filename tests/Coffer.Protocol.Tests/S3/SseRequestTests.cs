@@ -170,7 +170,7 @@ public sealed class SseRequestTests
     [Fact]
     public void CopySourceKey_IsReadFromTheCopySourceHeaders()
     {
-        var headers = Headers(Customer().Select(h => ("x-amz-copy-source-" + h.Name, h.Value)).ToArray());
+        var headers = Headers(Customer().Select(h => (h.Name.Replace("x-amz-server-side", "x-amz-copy-source-server-side", StringComparison.Ordinal), h.Value)).ToArray());
 
         using var source = SseRequest.CustomerKeyForRead(headers, copySource: true, secure: true, allowCustomerKeysOverHttp: false);
         var none = SseRequest.CustomerKeyForRead(headers, copySource: false, secure: true, allowCustomerKeysOverHttp: false);

@@ -117,9 +117,12 @@ internal sealed class SseRequest : IDisposable
 
     private static SseRequest? ParseCustomer(Func<string, string?> header, string prefix, bool secure, bool allowCustomerKeysOverHttp)
     {
-        var algorithm = header(prefix + CustomerAlgorithmHeader)?.Trim();
-        var key = header(prefix + CustomerKeyHeader)?.Trim();
-        var md5 = header(prefix + CustomerKeyMd5Header)?.Trim();
+        var algorithmHeader = Named(prefix, CustomerAlgorithmHeader);
+        var keyHeader = Named(prefix, CustomerKeyHeader);
+        var md5Header = Named(prefix, CustomerKeyMd5Header);
+        var algorithm = header(algorithmHeader)?.Trim();
+        var key = header(keyHeader)?.Trim();
+        var md5 = header(md5Header)?.Trim();
         if (algorithm is null && key is null && md5 is null)
         {
             return null;
@@ -132,29 +135,29 @@ internal sealed class SseRequest : IDisposable
 
         if (algorithm is null)
         {
-            throw Invalid(prefix + CustomerAlgorithmHeader, null, "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
+            throw Invalid(algorithmHeader, null, "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
         }
 
         if (algorithm != BucketEncryption.Aes256)
         {
-            throw Invalid(prefix + CustomerAlgorithmHeader, algorithm, "The encryption algorithm specified is not valid. The valid value is AES256.");
+            throw Invalid(algorithmHeader, algorithm, "The encryption algorithm specified is not valid. The valid value is AES256.");
         }
 
         if (key is null)
         {
-            throw Invalid(prefix + CustomerKeyHeader, null, "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
+            throw Invalid(keyHeader, null, "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
         }
 
         if (md5 is null)
         {
-            throw Invalid(prefix + CustomerKeyMd5Header, null, "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.");
+            throw Invalid(md5Header, null, "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.");
         }
 
         var keyBytes = new byte[32];
         if (!Convert.TryFromBase64String(key, keyBytes, out var keyLength) || keyLength != 32)
         {
             CryptographicOperations.ZeroMemory(keyBytes);
-            throw Invalid(prefix + CustomerKeyHeader, null, "The secret key was invalid for the specified algorithm.");
+            throw Invalid(keyHeader, null, "The secret key was invalid for the specified algorithm.");
         }
 
         Span<byte> expected = stackalloc byte[16];
@@ -162,11 +165,15 @@ internal sealed class SseRequest : IDisposable
             || !CryptographicOperations.FixedTimeEquals(MD5.HashData(keyBytes), expected))
         {
             CryptographicOperations.ZeroMemory(keyBytes);
-            throw Invalid(prefix + CustomerKeyMd5Header, null, "The calculated MD5 hash of the key did not match the hash that was provided.");
+            throw Invalid(md5Header, null, "The calculated MD5 hash of the key did not match the hash that was provided.");
         }
 
         return new SseRequest(SseMode.Customer) { _customerKey = keyBytes, CustomerKeyMd5 = Convert.ToBase64String(expected) };
     }
+
+    /// <summary>x-amz-server-side-encryption-… as itself, or as x-amz-copy-source-server-side-encryption-… for a copy's source.</summary>
+    private static string Named(string prefix, string header) =>
+        prefix.Length == 0 ? header : prefix + header["x-amz-".Length..];
 
     private static SortedDictionary<string, string> ParseContext(string? header)
     {
