@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Coffer.Storage.Blobs.FileSystem;
 
 /// <summary>fsync of a directory, so that a rename into it survives a crash; .NET has no API for it.</summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
 
