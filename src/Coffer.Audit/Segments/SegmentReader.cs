@@ -59,7 +59,13 @@ internal sealed class SegmentReader : IDisposable
     /// journal's committed length for the active segment). Throws <see cref="InvalidDataException"/>
     /// when the header is missing, torn or not a known format.
     /// </summary>
-    public static SegmentReader Open(string path, long limit = long.MaxValue)
+    public static SegmentReader Open(string path, long limit = long.MaxValue) => Open(path, limit, 0, default);
+
+    /// <summary>
+    /// Opens a segment to read on from <paramref name="offset"/> (the end of a line read before),
+    /// where the chain stood at <paramref name="chainHash"/>: a follower resumes without rereading.
+    /// </summary>
+    public static SegmentReader Open(string path, long limit, long offset, ReadOnlySpan<byte> chainHash)
     {
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -73,6 +79,12 @@ internal sealed class SegmentReader : IDisposable
         {
             var reader = new SegmentReader(stream, Math.Min(limit, stream.Length)) { Header = ReadHeader(stream, limit, out var headerLength) };
             reader.Start(headerLength);
+            if (offset > headerLength)
+            {
+                chainHash.CopyTo(reader._chain);
+                reader.ValidLength = reader._bufferOffset = stream.Position = offset;
+            }
+
             return reader;
         }
         catch
