@@ -347,6 +347,11 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             {
                 RollSegment();
             }
+            else if (!File.Exists(SegmentPath(_sequence)))
+            {
+                // Writes to a deleted file would succeed and vanish: acknowledge nothing into one.
+                throw new IOException($"Audit segment {_sequence} was removed while being written.");
+            }
 
             Span<byte> chain = stackalloc byte[AuditChain.HashSize];
             _lastHash.CopyTo(chain);
