@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Coffer.Audit.Digests;
 using Coffer.Audit.Verification;
 using Coffer.Crypto;
+using Coffer.Protocol.Tests;
 using Coffer.Storage.Sqlite;
 using Coffer.Storage.Tests;
-using Coffer.Protocol.Tests;
 
 namespace Coffer.Audit.Tests;
 

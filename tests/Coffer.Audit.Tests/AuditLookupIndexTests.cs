@@ -88,13 +88,7 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            var page = await _index.QueryAsync(new AuditQuery
-            {
-                StartTime = query.StartTime, EndTime = query.EndTime, EventId = query.EventId, EventName = query.EventName, EventSource = query.EventSource,
-                Username = query.Username, PrincipalArn = query.PrincipalArn, AccessKeyId = query.AccessKeyId, Bucket = query.Bucket,
-                KeyPrefix = query.KeyPrefix, ErrorCode = query.ErrorCode, SourceIpAddress = query.SourceIpAddress, ReadOnly = query.ReadOnly,
-                MaxResults = 7, NextToken = token,
-            }, CancellationToken.None);
+            var page = await _index.QueryAsync(query with { MaxResults = 7, NextToken = token }, CancellationToken.None);
             found.AddRange(page.Events);
             token = page.NextToken;
             pages++;
@@ -116,6 +110,19 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
         Assert.Equal(("GetObject", "s3.amazonaws.com", true, "session-1", "ASIAROLEEXAMPLE00001"), (found.EventName, found.EventSource, found.ReadOnly, found.Username, found.AccessKeyId));
         Assert.Equal(target.EventTime, found.EventTime);
         Assert.Equal(AuditRecordSerializer.Serialize(target), System.Text.Encoding.UTF8.GetBytes(found.CloudTrailEvent));
+    }
+
+    [Fact]
+    public async Task QueryAsync_BroadKeyPrefix_WalksTheBucketByTime_AndFindsTheSameRecords()
+    {
+        var broad = new AuditLookupIndex(_database) { BroadPrefix = 10 };
+        var query = new AuditQuery { Bucket = "photos", KeyPrefix = "images/", MaxResults = 1000 };
+
+        var expected = await _index.QueryAsync(query, CancellationToken.None);
+        var found = await broad.QueryAsync(query, CancellationToken.None);
+
+        Assert.Equal(_records.Count(r => Bucket(r) == "photos" && Key(r).StartsWith("images/", StringComparison.Ordinal)), found.Events.Count);
+        Assert.Equal(expected.Events.Select(e => e.EventId), found.Events.Select(e => e.EventId));
     }
 
     [Fact]

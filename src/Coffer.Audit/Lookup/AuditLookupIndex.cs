@@ -161,8 +161,10 @@ public sealed class AuditLookupIndex
         }
 
         await using var connection = _database.OpenRead();
+        var index = await ChooseKeyPrefixIndexAsync(connection, query, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT id, event_time, event_id, event_name, event_source, read_only, username, access_key_id, record FROM audit_events WHERE 1 = 1");
+        var sql = new StringBuilder("SELECT id, event_time, event_id, event_name, event_source, read_only, username, access_key_id, record FROM audit_events");
+        sql.Append(index is null ? "" : $" INDEXED BY {index}").Append(" WHERE 1 = 1");
         void Filter(string condition, string name, object? value)
         {
             if (value is not null)
@@ -186,9 +188,9 @@ public sealed class AuditLookupIndex
         Filter("read_only = $readOnly", "$readOnly", query.ReadOnly is { } readOnly ? (readOnly ? 1 : 0) : null);
         if (!string.IsNullOrEmpty(query.KeyPrefix))
         {
-            // A range, so the (bucket, object_key) index can serve it; U+10FFFF sorts after any key character.
+            // A range, so the (bucket, object_key) index can serve it.
             Filter("object_key >= $keyLow", "$keyLow", query.KeyPrefix);
-            Filter("object_key < $keyHigh", "$keyHigh", query.KeyPrefix + char.ConvertFromUtf32(0x10FFFF));
+            Filter("object_key < $keyHigh", "$keyHigh", KeyPrefixEnd(query.KeyPrefix));
         }
 
         if (query.NextToken is not null)
@@ -231,6 +233,40 @@ public sealed class AuditLookupIndex
 
         return new AuditLookupPage(events, next);
     }
+
+    /// <summary>
+    /// Bucket and key prefix alone leave SQLite two plans it cannot tell apart: walk the keys under
+    /// the prefix and sort them by time (fast when few match), or walk the bucket newest first and
+    /// skip keys outside the prefix (fast when many match). Counting the matching keys, up to
+    /// <see cref="BroadPrefix"/>, from the key index alone decides which.
+    /// </summary>
+    private async Task<string?> ChooseKeyPrefixIndexAsync(SqliteConnection connection, AuditQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Bucket is null || string.IsNullOrEmpty(query.KeyPrefix)
+            || query.EventId is not null || query.Username is not null || query.PrincipalArn is not null
+            || query.AccessKeyId is not null || query.ErrorCode is not null || query.SourceIpAddress is not null)
+        {
+            return null;
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = """
+            SELECT count(*) FROM (SELECT 1 FROM audit_events INDEXED BY audit_events_by_object_key
+                WHERE bucket = $bucket AND object_key >= $keyLow AND object_key < $keyHigh LIMIT $limit)
+            """;
+        count.Parameters.AddWithValue("$bucket", query.Bucket);
+        count.Parameters.AddWithValue("$keyLow", query.KeyPrefix);
+        count.Parameters.AddWithValue("$keyHigh", KeyPrefixEnd(query.KeyPrefix));
+        count.Parameters.AddWithValue("$limit", BroadPrefix);
+        var matching = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return matching >= BroadPrefix ? "audit_events_by_bucket" : "audit_events_by_object_key";
+    }
+
+    /// <summary>Above this many keys under a prefix, walking the bucket by time beats sorting the keys.</summary>
+    internal int BroadPrefix { get; init; } = 4096;
+
+    // U+10FFFF sorts after any character a key can continue with.
+    private static string KeyPrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
 
     /// <summary>Removes events older than <paramref name="cutoff"/> (the lookup window, e.g. 90 days), a batch per transaction.</summary>
     public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)

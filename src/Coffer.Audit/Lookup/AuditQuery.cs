@@ -5,7 +5,7 @@ namespace Coffer.Audit.Lookup;
 /// Pages come newest first; pass <see cref="AuditLookupPage.NextToken"/> back with the same
 /// filters for the next one.
 /// </summary>
-public sealed class AuditQuery
+public sealed record AuditQuery
 {
     public const int MaxPageSize = 1000;
 

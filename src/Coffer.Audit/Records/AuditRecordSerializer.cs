@@ -13,11 +13,13 @@ public static class AuditRecordSerializer
     // Relaxed escaping keeps user agents and keys readable; the output is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private const int MaxKeptBuffer = 256 * 1024;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
 
     /// <summary>The record's JSON on one line, redacted.</summary>
     public static byte[] Serialize(AuditRecord record) => SerializeToBuffer(record).WrittenSpan.ToArray();
@@ -37,9 +39,15 @@ public static class AuditRecordSerializer
 
     private static ArrayBufferWriter<byte> SerializeToBuffer(AuditRecord record)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        // An unusually large record should not pin its buffer to the thread for good.
+        if (_threadBuffer is { Capacity: > MaxKeptBuffer })
+        {
+            _threadBuffer = null;
+        }
+
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer, WriterOptions);
         writer.Reset(buffer);
         JsonSerializer.Serialize(writer, record, AuditJsonContext.Default.AuditRecord);
         writer.Flush();
