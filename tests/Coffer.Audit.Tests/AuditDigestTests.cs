@@ -92,12 +92,7 @@ public sealed class AuditDigestTests
     {
         using var trail = await Trail.BuildAsync([1]);
         using var stranger = AuditSigningKey.Generate(TestRecords.Time);
-        var digest = AuditDigests.Parse(trail.Signed[0].Content);
-        var forged = AuditDigests.Create(
-            new DigestRequest { AccountId = TestRecords.Account, Region = Trail.Region, S3Bucket = Trail.Bucket, StartTime = digest.DigestStartTime, EndTime = digest.DigestEndTime, LogFiles = [] },
-            null,
-            stranger);
-        trail.Digests[0] = new DeliveredDigest(Trail.Bucket, forged.S3Object, forged.Content, forged.Signature);
+        trail.ReplaceFirstDigest([], stranger);
 
         var findings = trail.Verify().Findings;
 
@@ -120,12 +115,7 @@ public sealed class AuditDigestTests
     public async Task Verify_DigestReplacedByAnotherValidlySignedOne_BreaksTheChain()
     {
         using var trail = await Trail.BuildAsync([1, 1]);
-        var original = AuditDigests.Parse(trail.Signed[0].Content);
-        var replacement = AuditDigests.Create(
-            new DigestRequest { AccountId = TestRecords.Account, Region = Trail.Region, S3Bucket = Trail.Bucket, StartTime = original.DigestStartTime, EndTime = original.DigestEndTime, LogFiles = [] },
-            null,
-            trail.Key);
-        trail.Digests[0] = new DeliveredDigest(Trail.Bucket, replacement.S3Object, replacement.Content, replacement.Signature);
+        trail.ReplaceFirstDigest([]);
 
         var findings = trail.Verify().Findings.Select(f => f.Kind).ToList();
 

@@ -111,13 +111,7 @@ public sealed class AuditVerifierTests
         using var trail = await Trail.BuildAsync([3]);
 
         // As if delivery had skipped the middle segment: no file, and no digest entry for it.
-        var digest = AuditDigests.Parse(Trail.Gunzip(trail.Digests[0].Content.ToArray()));
-        var entries = digest.LogFiles.Where((_, i) => i != 1).ToList();
-        var resigned = AuditDigests.Create(
-            new DigestRequest { AccountId = TestRecords.Account, Region = Trail.Region, S3Bucket = Trail.Bucket, StartTime = digest.DigestStartTime, EndTime = digest.DigestEndTime, LogFiles = entries },
-            null,
-            trail.Key);
-        trail.Digests[0] = new DeliveredDigest(Trail.Bucket, resigned.S3Object, resigned.Content, resigned.Signature);
+        trail.ReplaceFirstDigest(trail.Signed[0].Digest.LogFiles.Where((_, i) => i != 1).ToList());
         trail.LogFiles.RemoveAt(1);
 
         var finding = Assert.Single(trail.Verify().Findings);

@@ -64,6 +64,20 @@ internal sealed class Trail : IDisposable
         return trail;
     }
 
+    /// <summary>
+    /// Replaces the first digest with one for the same period listing <paramref name="logFiles"/>,
+    /// signed by <paramref name="key"/> (the trail's own by default): what an attacker with or without the key could deliver.
+    /// </summary>
+    public void ReplaceFirstDigest(IReadOnlyList<AuditDigestLogFile> logFiles, AuditSigningKey? key = null)
+    {
+        var original = Signed[0].Digest;
+        var replacement = AuditDigests.Create(
+            new DigestRequest { AccountId = TestRecords.Account, Region = Region, S3Bucket = Bucket, StartTime = original.DigestStartTime, EndTime = original.DigestEndTime, LogFiles = logFiles },
+            null,
+            key ?? Key);
+        Digests[0] = new DeliveredDigest(Bucket, replacement.S3Object, replacement.Content, replacement.Signature);
+    }
+
     public AuditVerificationReport Verify() => AuditVerifier.Verify(Digests, LogFiles, PublicKeys);
 
     /// <summary>Rewrites log file <paramref name="index"/>'s records (each the exact JSON bytes) and leaves its chain block as it was.</summary>
