@@ -27,7 +27,11 @@ public sealed class AuditLookupIndex
         _database.Migrate(AuditLookupSchema.Module, AuditLookupSchema.Migrations);
     }
 
-    /// <summary>Indexes what the journal committed since the last call; returns how many records.</summary>
+    /// <summary>
+    /// Indexes what the journal committed since the last call; returns how many records. One
+    /// caller at a time (a background worker). Segments must not be deleted before this has read
+    /// them, or their records never reach the index.
+    /// </summary>
     public async Task<long> CatchUpAsync(AuditSegmentWriter journal, CancellationToken cancellationToken)
     {
         var committed = journal.Committed;
