@@ -231,7 +231,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
     }
 
     /// <summary>Moves a damaged file aside (an empty one is just removed); returns where it went.</summary>
-    private static string? Quarantine(string path)
+    private string? Quarantine(string path)
     {
         if (new FileInfo(path).Length == 0)
         {
@@ -239,7 +239,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             return null;
         }
 
-        var target = $"{path}.{DateTime.UtcNow:yyyyMMddTHHmmssfff}.corrupt";
+        var target = $"{path}.{_time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssfff}.corrupt";
         File.Move(path, target);
         return target;
     }
