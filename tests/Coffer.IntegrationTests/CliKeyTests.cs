@@ -13,25 +13,13 @@ namespace Coffer.IntegrationTests;
 /// that the server enforces by itself, and audited. Each test has its own users, allowed S3 on
 /// the shared bucket.
 /// </summary>
-public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>, IDisposable
+public sealed class CliKeyTests(SharedServerFixture fixture) : SharedServerCliTests(fixture, "coffer-keys-"), IClassFixture<SharedServerFixture>
 {
-    private const string Bucket = SharedServerFixture.Bucket;
-
-    private readonly CofferCli _cli = new(fixture.Server);
-    private readonly QueryApiClient _iam = new(fixture.Server.Endpoint, "iam");
-    private readonly string _work = Directory.CreateTempSubdirectory("coffer-keys-").FullName;
-
-    public void Dispose()
-    {
-        _iam.Dispose();
-        Directory.Delete(_work, recursive: true);
-    }
-
     [Fact]
     public async Task Create_WithCsv_WritesAnOwnerOnlyFileWhoseKeyWorksWithBoto3()
     {
         await CreateUserAsync("csv-user");
-        var csv = Path.Combine(_work, "csv-user.csv");
+        var csv = Path.Combine(Work, "csv-user.csv");
 
         var created = await KeyAsync("create", "--user", "csv-user", "--csv", csv);
 
@@ -40,7 +28,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
         var lines = await File.ReadAllLinesAsync(csv);
         Assert.Equal("Access key ID,Secret access key,User Name,Endpoint", lines[0]);
         var key = ReadCsv(csv);
-        Assert.Equal(["csv-user", fixture.Server.Endpoint.AbsoluteUri], lines[1].Split(',')[2..]);
+        Assert.Equal(["csv-user", Fixture.Server.Endpoint.AbsoluteUri], lines[1].Split(',')[2..]);
         Assert.Contains(key.Id, created.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(key.Secret, created.StandardOutput + created.StandardError, StringComparison.Ordinal);
         Assert.Equal("hello from boto3", await Boto3PutGetAsync(key, "csv-user/hello.txt", "hello from boto3"));
@@ -83,7 +71,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     {
         await CreateUserAsync("no-dir-user");
 
-        var result = await KeyAsync("create", "--user", "no-dir-user", "--csv", Path.Combine(_work, "missing", "key.csv"));
+        var result = await KeyAsync("create", "--user", "no-dir-user", "--csv", Path.Combine(Work, "missing", "key.csv"));
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("no such directory", result.StandardError, StringComparison.Ordinal);
@@ -131,7 +119,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     {
         await CreateUserAsync("rotate-now");
         var old = await CreateKeyAsync("rotate-now");
-        var csv = Path.Combine(_work, "rotate-now.csv");
+        var csv = Path.Combine(Work, "rotate-now.csv");
 
         var rotated = await KeyAsync("rotate", "--user", "rotate-now", "--csv", csv);
 
@@ -159,7 +147,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     {
         await CreateUserAsync("rotate-grace");
         var old = await CreateKeyAsync("rotate-grace");
-        var csv = Path.Combine(_work, "rotate-grace.csv");
+        var csv = Path.Combine(Work, "rotate-grace.csv");
 
         var rotated = await KeyAsync("rotate", "--user", "rotate-grace", "--csv", csv, "--grace", "3s", "--json");
 
@@ -249,7 +237,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     {
         await CreateUserAsync("lone-key");
         var key = await CreateKeyAsync("lone-key");
-        await _iam.CallAsync("TagUser", ("UserName", "lone-key"), ("Tags.member.1.Key", $"coffer:deactivate-key/{key.Id}"), ("Tags.member.1.Value", "2099-01-01T00:00:00Z"));
+        await Iam.CallAsync("TagUser", ("UserName", "lone-key"), ("Tags.member.1.Key", $"coffer:deactivate-key/{key.Id}"), ("Tags.member.1.Value", "2099-01-01T00:00:00Z"));
 
         var finished = await KeyAsync("rotate", "--user", "lone-key", "--finish");
 
@@ -348,7 +336,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     [InlineData("audit")]
     public async Task Help_PrintsTheUsageWithAnExample(string command)
     {
-        var result = await _cli.RunWithAsync(new Dictionary<string, string?>(), null, "key", command, "--help");
+        var result = await Cli.RunWithAsync(new Dictionary<string, string?>(), null, "key", command, "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith($"usage: coffer key {command}", result.StandardOutput, StringComparison.Ordinal);
@@ -359,7 +347,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     [Fact]
     public async Task Help_OfTheGroup_NamesEverySubCommandWithAnExample()
     {
-        var result = await _cli.RunWithAsync(new Dictionary<string, string?>(), null, "key", "--help");
+        var result = await Cli.RunWithAsync(new Dictionary<string, string?>(), null, "key", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("usage: coffer key", result.StandardOutput, StringComparison.Ordinal);
@@ -367,13 +355,13 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
         Assert.Contains("example", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    private Task<ExternalProcess.Result> KeyAsync(params string[] args) => _cli.RunAsync(CofferCli.Root, ["key", .. args]);
+    private Task<ExternalProcess.Result> KeyAsync(params string[] args) => Cli.RunAsync(CofferCli.Root, ["key", .. args]);
 
     /// <summary>A user whose inline policy allows S3 on the shared bucket, under its own folder's name.</summary>
     private async Task CreateUserAsync(string name)
     {
-        await _iam.CallAsync("CreateUser", ("UserName", name));
-        await _iam.CallAsync("PutUserPolicy", ("UserName", name), ("PolicyName", "bucket"), ("PolicyDocument", $$"""
+        await Iam.CallAsync("CreateUser", ("UserName", name));
+        await Iam.CallAsync("PutUserPolicy", ("UserName", name), ("PolicyName", "bucket"), ("PolicyDocument", $$"""
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::{{Bucket}}", "arn:aws:s3:::{{Bucket}}/*"]}]}
             """));
     }
@@ -397,13 +385,13 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     /// <summary>The user's keys as the server's ListAccessKeys reports them, oldest first.</summary>
     private async Task<List<(string Id, string Status)>> ListKeysAsync(string user)
     {
-        var answer = await _iam.CallAsync("ListAccessKeys", ("UserName", user));
+        var answer = await Iam.CallAsync("ListAccessKeys", ("UserName", user));
         return [.. answer.Descendants().Where(e => e.Name.LocalName == "member").Select(m => (Child(m, "AccessKeyId"), Child(m, "Status")))];
     }
 
     private async Task<List<string>> ListTagKeysAsync(string user)
     {
-        var answer = await _iam.CallAsync("ListUserTags", ("UserName", user));
+        var answer = await Iam.CallAsync("ListUserTags", ("UserName", user));
         return [.. answer.Descendants().Where(e => e.Name.LocalName == "member").Select(m => Child(m, "Key"))];
     }
 
@@ -412,7 +400,7 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
     {
         using var s3 = new AmazonS3Client(new BasicAWSCredentials(key.Id, key.Secret), new AmazonS3Config
         {
-            ServiceURL = fixture.Server.Endpoint.ToString(),
+            ServiceURL = Fixture.Server.Endpoint.ToString(),
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 0,
@@ -442,16 +430,16 @@ public sealed class CliKeyTests(SharedServerFixture fixture) : IClassFixture<Sha
             except botocore.exceptions.ClientError as e:
                 print(e.response["Error"]["Code"])
             """;
-        var result = await ExternalProcess.RunAsync("python3", ["-c", Script, fixture.Server.Endpoint.ToString(), Bucket, objectKey, text], AwsEnvironment(key), TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync("python3", ["-c", Script, Fixture.Server.Endpoint.ToString(), Bucket, objectKey, text], AwsEnvironment(key), TimeSpan.FromMinutes(1));
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.StandardOutput.Trim();
     }
 
     private Task<ExternalProcess.Result> AwsCliListAsync(CliCredentials key) =>
-        ExternalProcess.RunAsync("aws", ["--endpoint-url", fixture.Server.Endpoint.ToString(), "s3api", "list-objects-v2", "--bucket", Bucket], AwsEnvironment(key), TimeSpan.FromMinutes(1));
+        ExternalProcess.RunAsync("aws", ["--endpoint-url", Fixture.Server.Endpoint.ToString(), "s3api", "list-objects-v2", "--bucket", Bucket], AwsEnvironment(key), TimeSpan.FromMinutes(1));
 
     /// <summary>The key, and nothing of this machine's own AWS set-up.</summary>
-    private Dictionary<string, string?> AwsEnvironment(CliCredentials key) => AwsCliEnvironment.For(key, _work);
+    private Dictionary<string, string?> AwsEnvironment(CliCredentials key) => AwsCliEnvironment.For(key, Work);
 
     /// <summary>The access key of a credentials CSV as the CLI wrote it.</summary>
     private static CliCredentials ReadCsv(string path)

@@ -13,20 +13,8 @@ namespace Coffer.IntegrationTests;
 /// grants to users and groups, and what the roles may do through pre-signed URLs fetched with
 /// the real curl and through the AWS SDK. Each test uses its own role prefix and users.
 /// </summary>
-public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>, IDisposable
+public sealed class CliRolesTests(SharedServerFixture shared) : SharedServerCliTests(shared, "coffer-roles-"), IClassFixture<SharedServerFixture>
 {
-    private const string Bucket = SharedServerFixture.Bucket;
-
-    private readonly CofferCli _cli = new(shared.Server);
-    private readonly QueryApiClient _iam = new(shared.Server.Endpoint, "iam");
-    private readonly string _work = Directory.CreateTempSubdirectory("coffer-roles-").FullName;
-
-    public void Dispose()
-    {
-        _iam.Dispose();
-        Directory.Delete(_work, recursive: true);
-    }
-
     [Fact]
     public async Task Init_CreatesThreeTaggedRolesUnderCofferWithTheAccountInTheirTrustPolicy()
     {
@@ -40,7 +28,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
             json.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("arn").GetString()));
         foreach (var (name, kind) in new[] { ("TplUploader", "uploader"), ("TplViewer", "viewer"), ("TplAdmin", "admin") })
         {
-            var role = (await _iam.CallAsync("GetRole", ("RoleName", name))).Descendants().Single(e => e.Name.LocalName == "Role");
+            var role = (await Iam.CallAsync("GetRole", ("RoleName", name))).Descendants().Single(e => e.Name.LocalName == "Role");
             Assert.Equal("/coffer/", Child(role, "Path"));
             Assert.Equal("7200", Child(role, "MaxSessionDuration"));
             Assert.Contains(Bucket, Child(role, "Description"), StringComparison.Ordinal);
@@ -64,14 +52,14 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     public async Task Uploader_PresignedPutUploadsWithCurl_PresignedGetIsDenied()
     {
         var alice = await InitAndGrantAsync("Up", "Uploader");
-        var file = Path.Combine(_work, "report.txt");
+        var file = Path.Combine(Work, "report.txt");
         await File.WriteAllTextAsync(file, "quarterly report");
 
         var put = await CurlAsync("-T", file, await PresignAsync(alice, "put", $"s3://{Bucket}/up/report.txt", "--role", "UpUploader"));
         var get = await CurlAsync(await PresignAsync(alice, "get", $"s3://{Bucket}/up/report.txt", "--role", "UpUploader"));
 
         Assert.Equal(200, put.Status);
-        using (var stored = await shared.Client.GetObjectAsync(Bucket, "up/report.txt"))
+        using (var stored = await Fixture.Client.GetObjectAsync(Bucket, "up/report.txt"))
         using (var reader = new StreamReader(stored.ResponseStream))
         {
             Assert.Equal("quarterly report", await reader.ReadToEndAsync());
@@ -83,9 +71,9 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     [Fact]
     public async Task Viewer_PresignedGetDownloadsWithCurl_PresignedPutIsDenied()
     {
-        await shared.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "view/hello.txt", ContentBody = "hello from root" });
+        await Fixture.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "view/hello.txt", ContentBody = "hello from root" });
         var alice = await InitAndGrantAsync("View", "Viewer");
-        var file = Path.Combine(_work, "overwrite.txt");
+        var file = Path.Combine(Work, "overwrite.txt");
         await File.WriteAllTextAsync(file, "overwritten");
 
         var get = await CurlAsync(await PresignAsync(alice, "get", $"s3://{Bucket}/view/hello.txt", "--role", "ViewViewer"));
@@ -98,7 +86,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     [Fact]
     public async Task Admin_CredentialsDeleteObjects_ViewerCredentialsCannot()
     {
-        await shared.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "adm/doomed.txt", ContentBody = "doomed" });
+        await Fixture.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "adm/doomed.txt", ContentBody = "doomed" });
         var alice = await InitAndGrantAsync("Adm", "Admin", "Viewer");
 
         using var viewer = await RoleS3ClientAsync(alice, "AdmViewer");
@@ -106,19 +94,19 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
 
         var denied = await Assert.ThrowsAsync<AmazonS3Exception>(() => viewer.DeleteObjectAsync(Bucket, "adm/doomed.txt"));
         Assert.Equal("AccessDenied", denied.ErrorCode);
-        Assert.Single((await shared.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "adm/" })).S3Objects ?? []);
+        Assert.Single((await Fixture.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "adm/" })).S3Objects ?? []);
         await admin.DeleteObjectAsync(Bucket, "adm/doomed.txt");
-        Assert.Empty((await shared.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "adm/" })).S3Objects ?? []);
+        Assert.Empty((await Fixture.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "adm/" })).S3Objects ?? []);
     }
 
     [Fact]
     public async Task GroupGrant_LetsMembersAssume_NotOthers()
     {
         await InitAsync("Grp");
-        await _iam.CallAsync("CreateGroup", ("GroupName", "grp-family"));
+        await Iam.CallAsync("CreateGroup", ("GroupName", "grp-family"));
         var member = await UserAsync("grp-member");
         var outsider = await UserAsync("grp-outsider");
-        await _iam.CallAsync("AddUserToGroup", ("GroupName", "grp-family"), ("UserName", "grp-member"));
+        await Iam.CallAsync("AddUserToGroup", ("GroupName", "grp-family"), ("UserName", "grp-member"));
 
         await GrantAsync("GrpViewer", "--group", "grp-family");
         var memberAssumes = await CofferAsync(member, "assume-role", "GrpViewer", "--json");
@@ -151,7 +139,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("nothing changed", second.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(trustAfterFirst, await TrustPolicyAsync("TwiceUploader"));
-        var role = (await _iam.CallAsync("GetRole", ("RoleName", "TwiceUploader"))).Descendants().Single(e => e.Name.LocalName == "Role");
+        var role = (await Iam.CallAsync("GetRole", ("RoleName", "TwiceUploader"))).Descendants().Single(e => e.Name.LocalName == "Role");
         Assert.Equal([$"arn:aws:iam::{account}:root", $"arn:aws:iam::{account}:user/twice-alice"], TrustedPrincipals(role));
     }
 
@@ -174,7 +162,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
         Assert.Contains("error: AccessDenied:", after.StandardError, StringComparison.Ordinal);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("nothing changed", again.StandardOutput, StringComparison.Ordinal);
-        var role = (await _iam.CallAsync("GetRole", ("RoleName", "RevUploader"))).Descendants().Single(e => e.Name.LocalName == "Role");
+        var role = (await Iam.CallAsync("GetRole", ("RoleName", "RevUploader"))).Descendants().Single(e => e.Name.LocalName == "Role");
         Assert.Equal([$"arn:aws:iam::{account}:root"], TrustedPrincipals(role));
     }
 
@@ -195,7 +183,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     [Fact]
     public async Task Init_WhenOnlyTheAdminRoleExists_CreatesNothing()
     {
-        await _iam.CallAsync("CreateRole", ("RoleName", "PreAdmin"), ("AssumeRolePolicyDocument", TrustAccount(await AccountAsync())));
+        await Iam.CallAsync("CreateRole", ("RoleName", "PreAdmin"), ("AssumeRolePolicyDocument", TrustAccount(await AccountAsync())));
 
         var result = await CofferAsync(Root, "roles", "init", "--bucket", Bucket, "--prefix", "Pre");
 
@@ -243,7 +231,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
         Assert.Contains("undone: HalfUploader's trust policy is as it was", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("error: AccessDenied:", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(before, await TrustPolicyAsync("HalfUploader"));
-        Assert.Equal(404, (await _iam.SendAsync("GetUserPolicy", ("UserName", "half-alice"), ("PolicyName", "coffer-assume-HalfUploader"))).Status);
+        Assert.Equal(404, (await Iam.SendAsync("GetUserPolicy", ("UserName", "half-alice"), ("PolicyName", "coffer-assume-HalfUploader"))).Status);
     }
 
     [Theory]
@@ -276,7 +264,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     [InlineData("roles", "list", "--help")]
     public async Task Help_PrintsTheUsageWithAnExample(params string[] args)
     {
-        var result = await _cli.RunWithAsync(new Dictionary<string, string?>(), null, args);
+        var result = await Cli.RunWithAsync(new Dictionary<string, string?>(), null, args);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var command = args[1] == "--help" ? "coffer roles " : $"coffer roles {args[1]} ";
@@ -286,7 +274,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
 
     private static CliCredentials Root => CofferCli.Root;
 
-    private Task<ExternalProcess.Result> CofferAsync(CliCredentials credentials, params string[] args) => _cli.RunAsync(credentials, args);
+    private Task<ExternalProcess.Result> CofferAsync(CliCredentials credentials, params string[] args) => Cli.RunAsync(credentials, args);
 
     private async Task InitAsync(string prefix)
     {
@@ -317,19 +305,19 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     /// <summary>A user with an access key and, when given, one inline policy (else none).</summary>
     private async Task<CliCredentials> UserAsync(string name, string? policy = null)
     {
-        await _iam.CallAsync("CreateUser", ("UserName", name));
+        await Iam.CallAsync("CreateUser", ("UserName", name));
         if (policy is not null)
         {
-            await _iam.CallAsync("PutUserPolicy", ("UserName", name), ("PolicyName", "test"), ("PolicyDocument", policy));
+            await Iam.CallAsync("PutUserPolicy", ("UserName", name), ("PolicyName", "test"), ("PolicyDocument", policy));
         }
 
-        var key = await _iam.CallAsync("CreateAccessKey", ("UserName", name));
+        var key = await Iam.CallAsync("CreateAccessKey", ("UserName", name));
         return new CliCredentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey"), null);
     }
 
     private async Task<string> AccountAsync()
     {
-        using var sts = new QueryApiClient(shared.Server.Endpoint, "sts");
+        using var sts = new QueryApiClient(Fixture.Server.Endpoint, "sts");
         return QueryApiClient.Value(await sts.CallAsync("GetCallerIdentity"), "Account");
     }
 
@@ -343,7 +331,7 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
     /// <summary>Runs the real curl; the HTTP status and the response body.</summary>
     private async Task<(int Status, string Body)> CurlAsync(params string[] args)
     {
-        var output = Path.Combine(_work, "curl-" + Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(Work, "curl-" + Guid.NewGuid().ToString("N"));
         var result = await ExternalProcess.RunAsync("curl", ["--silent", "--show-error", "--output", output, "--write-out", "%{http_code}", .. args], null, TimeSpan.FromMinutes(1));
         Assert.True(result.ExitCode == 0, result.ToString());
         return (int.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture), File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty);
@@ -359,25 +347,25 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
             json.RootElement.GetProperty("AccessKeyId").GetString(),
             json.RootElement.GetProperty("SecretAccessKey").GetString(),
             json.RootElement.GetProperty("SessionToken").GetString());
-        return new AmazonS3Client(session, new AmazonS3Config { ServiceURL = shared.Server.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        return new AmazonS3Client(session, new AmazonS3Config { ServiceURL = Fixture.Server.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
     }
 
     private async Task<string> TrustPolicyAsync(string role) =>
-        Uri.UnescapeDataString(QueryApiClient.Value(await _iam.CallAsync("GetRole", ("RoleName", role)), "AssumeRolePolicyDocument"));
+        Uri.UnescapeDataString(QueryApiClient.Value(await Iam.CallAsync("GetRole", ("RoleName", role)), "AssumeRolePolicyDocument"));
 
     /// <summary>The Action list of the role's coffer-template policy, over all its statements.</summary>
     private async Task<List<string>> RolePolicyAsync(string role)
     {
-        var document = await _iam.CallAsync("GetRolePolicy", ("RoleName", role), ("PolicyName", "coffer-template"));
+        var document = await Iam.CallAsync("GetRolePolicy", ("RoleName", role), ("PolicyName", "coffer-template"));
         using var json = JsonDocument.Parse(Uri.UnescapeDataString(QueryApiClient.Value(document, "PolicyDocument")));
         return [.. json.RootElement.GetProperty("Statement").EnumerateArray().SelectMany(s => s.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!))];
     }
 
     private async Task<List<string>> RolePolicyNamesAsync(string role) =>
-        [.. (await _iam.CallAsync("ListRolePolicies", ("RoleName", role))).Descendants().Where(e => e.Name.LocalName == "member").Select(e => e.Value)];
+        [.. (await Iam.CallAsync("ListRolePolicies", ("RoleName", role))).Descendants().Where(e => e.Name.LocalName == "member").Select(e => e.Value)];
 
     private async Task<List<string>> RoleNamesAsync(string prefix) =>
-        [.. (await _iam.CallAsync("ListRoles")).Descendants().Where(e => e.Name.LocalName == "RoleName").Select(e => e.Value).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        [.. (await Iam.CallAsync("ListRoles")).Descendants().Where(e => e.Name.LocalName == "RoleName").Select(e => e.Value).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     /// <summary>Everything init writes about the prefix's roles: the roles as GetRole shows them and their policies.</summary>
     private async Task<string> SnapshotAsync(string prefix)
@@ -385,11 +373,11 @@ public sealed class CliRolesTests(SharedServerFixture shared) : IClassFixture<Sh
         var parts = new List<string>();
         foreach (var name in await RoleNamesAsync(prefix))
         {
-            var role = (await _iam.CallAsync("GetRole", ("RoleName", name))).Descendants().Single(e => e.Name.LocalName == "Role");
+            var role = (await Iam.CallAsync("GetRole", ("RoleName", name))).Descendants().Single(e => e.Name.LocalName == "Role");
             parts.Add(role.ToString());
             foreach (var policy in await RolePolicyNamesAsync(name))
             {
-                parts.Add(QueryApiClient.Value(await _iam.CallAsync("GetRolePolicy", ("RoleName", name), ("PolicyName", policy)), "PolicyDocument"));
+                parts.Add(QueryApiClient.Value(await Iam.CallAsync("GetRolePolicy", ("RoleName", name), ("PolicyName", policy)), "PolicyDocument"));
             }
         }
 

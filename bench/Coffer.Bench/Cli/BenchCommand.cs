@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Coffer.Bench.Audit;
 using Coffer.Bench.Baseline;
 using Coffer.Bench.Policy;
 using Coffer.Bench.Reporting;
@@ -36,6 +37,11 @@ internal static class BenchCommand
               Encryption at rest's segment format in process, single thread: a 64 MiB object
               encrypted and decrypted in 1 MiB blocks, a 4 KiB range of it, 4 KiB objects, and bare
               AES-GCM as the bound; prints MiB/s, ops/s and allocated bytes per operation.
+          coffer-bench audit [--seconds 3] [--concurrency 32] [--rows 1000000] [--dir DIR]
+              The audit trail in process: records/s of the segment journal with --concurrency appenders
+              each waiting for its fsync (group commit), then a lookup index of --rows synthetic records
+              over 90 days, filled in batches and queried with each filter; prints records/s and query
+              times. --rows 0 skips the index; --dir keeps the files there instead of a removed temp dir.
           coffer-bench report [--result NAME=FILE]... [--missing NAME=REASON]... [--dd-mibs X]
                               [--rss-large NAME=KB]... [--rss NAME=KB]...
                               [--mp-result NAME=FILE]... [--mp-missing NAME=REASON]... [--mp-dd-mibs X] [--mp-rss NAME=KB]...
@@ -60,6 +66,8 @@ internal static class BenchCommand
 
     private static readonly string[] SecondsOption = ["seconds"];
 
+    private static readonly string[] AuditOptions = ["seconds", "concurrency", "rows", "dir"];
+
     private static readonly string[] ReportOptions =
         ["result", "missing", "dd-mibs", "rss-large", "rss", "mp-result", "mp-missing", "mp-dd-mibs", "mp-rss"];
 
@@ -81,6 +89,7 @@ internal static class BenchCommand
                 "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
                 "policy" => PolicyBenchmark.Run(Seconds(rest), Console.Out),
                 "segments" => SegmentBenchmark.Run(Seconds(rest), Console.Out),
+                "audit" => await RunAuditAsync(CommandLine.Parse(rest, AuditOptions)),
                 "report" => RunReport(CommandLine.Parse(rest, ReportOptions)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
@@ -183,6 +192,14 @@ internal static class BenchCommand
 
         return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
     }
+
+    private static Task<int> RunAuditAsync(CommandLine commandLine) =>
+        AuditBenchmark.RunAsync(
+            TimeSpan.FromSeconds(commandLine.GetInt("seconds", 3, 1, 600)),
+            commandLine.GetInt("concurrency", 32, 1, 4096),
+            commandLine.GetInt("rows", 1_000_000, 0, 100_000_000),
+            commandLine.GetString("dir"),
+            Console.Out);
 
     private static TimeSpan Seconds(ReadOnlySpan<string> args) =>
         TimeSpan.FromSeconds(CommandLine.Parse(args, SecondsOption).GetInt("seconds", 3, 1, 600));

@@ -15,6 +15,7 @@ internal sealed class StepFailedException(int number, string description, Except
         HttpRequestException => "ConnectionFailed",
         OperationCanceledException => "Cancelled",
         UsageException => "InvalidArgument",
+        System.Xml.XmlException => "InvalidResponse",
         _ => "IOError",
     };
 }

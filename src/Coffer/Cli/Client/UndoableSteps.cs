@@ -21,7 +21,7 @@ internal sealed class UndoableSteps(TextWriter log)
         {
             result = await step().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is CofferApiException or HttpRequestException or IOException or UnauthorizedAccessException or OperationCanceledException or UsageException)
+        catch (Exception e) when (e is CofferApiException or HttpRequestException or IOException or UnauthorizedAccessException or OperationCanceledException or UsageException or System.Xml.XmlException)
         {
             throw new StepFailedException(number, description, e);
         }
@@ -57,7 +57,7 @@ internal sealed class UndoableSteps(TextWriter log)
                 await step.Undo(timeout.Token).ConfigureAwait(false);
                 await log.WriteLineAsync($"undone: {step.Description}").ConfigureAwait(false);
             }
-            catch (Exception e) when (e is CofferApiException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception e) when (e is CofferApiException or HttpRequestException or IOException or OperationCanceledException or System.Xml.XmlException)
             {
                 leftBehind.Add($"{step.Description} ({Describe(e)})");
             }

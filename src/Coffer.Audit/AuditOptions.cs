@@ -1,0 +1,46 @@
+namespace Coffer.Audit;
+
+/// <summary>The audit journal's settings.</summary>
+public sealed class AuditOptions
+{
+    /// <summary>Where segment files live, normally DATA/audit/segments.</summary>
+    public string SegmentDirectory { get; set; } = Path.Combine("data", "audit", "segments");
+
+    /// <summary>A segment is closed (and becomes deliverable) once it holds this many bytes…</summary>
+    public long MaxSegmentBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>…or once it is this old and holds at least one record.</summary>
+    public TimeSpan MaxSegmentAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// When the journal cannot be written: false (the default) fails the append, so the request
+    /// fails (503) rather than go unrecorded; true drops the record, counts it and carries on.
+    /// </summary>
+    public bool FailOpen { get; set; }
+
+    /// <summary>How long a failed journal waits before trying the disk again.</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(SegmentDirectory))
+        {
+            yield return "audit segment-directory is required";
+        }
+
+        if (MaxSegmentBytes < 4096)
+        {
+            yield return "audit max-segment-bytes must be at least 4096";
+        }
+
+        if (MaxSegmentAge <= TimeSpan.Zero)
+        {
+            yield return "audit max-segment-age must be positive";
+        }
+
+        if (RetryInterval < TimeSpan.Zero)
+        {
+            yield return "audit retry-interval must not be negative";
+        }
+    }
+}

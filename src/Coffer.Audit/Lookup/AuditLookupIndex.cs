@@ -1,0 +1,317 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Coffer.Audit.Chain;
+using Coffer.Audit.Segments;
+using Coffer.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Coffer.Audit.Lookup;
+
+/// <summary>
+/// The searchable copy of the trail, in SQLite (best in a database file of its own, e.g.
+/// DATA/audit/lookup.db). It follows the journal rather than sitting on the request path:
+/// <see cref="CatchUpAsync"/> reads what the journal has committed since last time and indexes it
+/// in batches, storing its position in the same transaction, so after a crash it resumes exactly
+/// where it stopped and is never behind by more than one call.
+/// </summary>
+public sealed class AuditLookupIndex
+{
+    private const int Batch = 2000;
+
+    private readonly SqliteDatabase _database;
+
+    public AuditLookupIndex(SqliteDatabase database)
+    {
+        _database = database;
+        _database.Migrate(AuditLookupSchema.Module, AuditLookupSchema.Migrations);
+    }
+
+    /// <summary>
+    /// Indexes what the journal committed since the last call; returns how many records. One
+    /// caller at a time (a background worker). Segments must not be deleted before this has read
+    /// them, or their records never reach the index.
+    /// </summary>
+    public async Task<long> CatchUpAsync(AuditSegmentWriter journal, CancellationToken cancellationToken)
+    {
+        var committed = journal.Committed;
+        var (segment, offset, chain) = await ReadPositionAsync(cancellationToken).ConfigureAwait(false);
+        var indexed = 0L;
+        var records = new List<byte[]>(Batch);
+        foreach (var file in AuditSegment.List(journal.Directory))
+        {
+            if (file.Sequence < segment || file.Sequence > committed.Sequence)
+            {
+                continue;
+            }
+
+            // A segment the index has not started reads from its header, with the chain it gives.
+            var resume = file.Sequence == segment;
+            var limit = file.Sequence == committed.Sequence ? committed.Length : long.MaxValue;
+            using (var reader = SegmentReader.Open(file.Path, limit, resume ? offset : 0, resume ? chain : default))
+            {
+                while (true)
+                {
+                    var more = reader.TryRead();
+                    if (more)
+                    {
+                        records.Add(reader.CurrentJson.ToArray());
+                    }
+
+                    if (records.Count == Batch || (!more && records.Count > 0))
+                    {
+                        await InsertAsync(records, (file.Sequence, reader.ValidLength, reader.LastHash.ToArray()), cancellationToken).ConfigureAwait(false);
+                        indexed += records.Count;
+                        records.Clear();
+                    }
+
+                    if (!more)
+                    {
+                        break;
+                    }
+                }
+
+                if (reader.Stop == SegmentReadStop.InvalidLine)
+                {
+                    throw new AuditJournalCorruptException($"Audit segment {file.Sequence} does not verify at offset {reader.ValidLength}.");
+                }
+            }
+        }
+
+        return indexed;
+    }
+
+    /// <summary>Indexes records given as JSON, outside the journal (imports, tests, benchmarks).</summary>
+    public Task<int> IndexAsync(IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
+        InsertAsync(records, null, cancellationToken);
+
+    private Task<int> InsertAsync(IReadOnlyList<byte[]> records, (long Segment, long Offset, byte[] Chain)? position, CancellationToken cancellationToken)
+    {
+        // Parse outside the database's writer, which is shared.
+        var rows = records.Select(r => (Fields: IndexedFields.Read(r), Json: r)).ToList();
+        return _database.WriteAsync(connection =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO audit_events(event_time, event_id, event_name, event_source, read_only, username, principal_arn,
+                    access_key_id, bucket, object_key, error_code, source_ip, record)
+                VALUES($time, $id, $name, $source, $ro, $user, $arn, $key, $bucket, $object, $error, $ip, $record)
+                """;
+            var parameters = new[] { "$time", "$id", "$name", "$source", "$ro", "$user", "$arn", "$key", "$bucket", "$object", "$error", "$ip", "$record" }
+                .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            insert.Prepare();
+            foreach (var (fields, json) in rows)
+            {
+                parameters[0].Value = fields.EventTime;
+                parameters[1].Value = fields.EventId;
+                parameters[2].Value = fields.EventName;
+                parameters[3].Value = fields.EventSource;
+                parameters[4].Value = fields.ReadOnly ? 1 : 0;
+                parameters[5].Value = (object?)fields.Username ?? DBNull.Value;
+                parameters[6].Value = (object?)fields.PrincipalArn ?? DBNull.Value;
+                parameters[7].Value = (object?)fields.AccessKeyId ?? DBNull.Value;
+                parameters[8].Value = (object?)fields.Bucket ?? DBNull.Value;
+                parameters[9].Value = (object?)fields.ObjectKey ?? DBNull.Value;
+                parameters[10].Value = (object?)fields.ErrorCode ?? DBNull.Value;
+                parameters[11].Value = (object?)fields.SourceIp ?? DBNull.Value;
+                parameters[12].Value = json;
+                insert.ExecuteNonQuery();
+            }
+
+            if (position is { } at)
+            {
+                using var save = connection.CreateCommand();
+                save.CommandText = """
+                    INSERT INTO audit_lookup_position(id, segment, offset, chain_hash) VALUES(1, $s, $o, $h)
+                    ON CONFLICT(id) DO UPDATE SET segment = $s, offset = $o, chain_hash = $h
+                    """;
+                save.Parameters.AddWithValue("$s", at.Segment);
+                save.Parameters.AddWithValue("$o", at.Offset);
+                save.Parameters.AddWithValue("$h", Convert.ToHexStringLower(at.Chain));
+                save.ExecuteNonQuery();
+            }
+
+            return rows.Count;
+        }, cancellationToken);
+    }
+
+    private async Task<(long Segment, long Offset, byte[] Chain)> ReadPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT segment, offset, chain_hash FROM audit_lookup_position WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (0, 0, new byte[AuditChain.HashSize]);
+        }
+
+        var chain = new byte[AuditChain.HashSize];
+        Hex.TryParse(reader.GetString(2), chain);
+        return (reader.GetInt64(0), reader.GetInt64(1), chain);
+    }
+
+    /// <summary>One page of matching events, newest first.</summary>
+    public async Task<AuditLookupPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        if (query.MaxResults is < 1 or > AuditQuery.MaxPageSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), $"MaxResults must be from 1 to {AuditQuery.MaxPageSize}.");
+        }
+
+        if (query.StartTime > query.EndTime)
+        {
+            throw new ArgumentException("The start time is after the end time.", nameof(query));
+        }
+
+        await using var connection = _database.OpenRead();
+        var index = await ChooseKeyPrefixIndexAsync(connection, query, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT id, event_time, event_id, event_name, event_source, read_only, username, access_key_id, record FROM audit_events");
+        sql.Append(index is null ? "" : $" INDEXED BY {index}").Append(" WHERE 1 = 1");
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition);
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        Filter("event_time >= $start", "$start", query.StartTime?.ToUnixTimeMilliseconds());
+        Filter("event_time <= $end", "$end", query.EndTime?.ToUnixTimeMilliseconds());
+        Filter("event_id = $eventId", "$eventId", query.EventId);
+        Filter("event_name = $eventName", "$eventName", query.EventName);
+        Filter("event_source = $eventSource", "$eventSource", query.EventSource);
+        Filter("username = $username", "$username", query.Username);
+        Filter("principal_arn = $arn", "$arn", query.PrincipalArn);
+        Filter("access_key_id = $accessKey", "$accessKey", query.AccessKeyId);
+        Filter("bucket = $bucket", "$bucket", query.Bucket);
+        Filter("error_code = $error", "$error", query.ErrorCode);
+        Filter("source_ip = $ip", "$ip", query.SourceIpAddress);
+        Filter("read_only = $readOnly", "$readOnly", query.ReadOnly is { } readOnly ? (readOnly ? 1 : 0) : null);
+        if (!string.IsNullOrEmpty(query.KeyPrefix))
+        {
+            // A range, so the (bucket, object_key) index can serve it.
+            Filter("object_key >= $keyLow", "$keyLow", query.KeyPrefix);
+            Filter("object_key < $keyHigh", "$keyHigh", KeyPrefixEnd(query.KeyPrefix));
+        }
+
+        if (query.NextToken is not null)
+        {
+            var (time, id) = ParseToken(query.NextToken);
+            sql.Append(" AND (event_time, id) < ($tokenTime, $tokenId)");
+            command.Parameters.AddWithValue("$tokenTime", time);
+            command.Parameters.AddWithValue("$tokenId", id);
+        }
+
+        sql.Append(" ORDER BY event_time DESC, id DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.MaxResults + 1);
+        command.CommandText = sql.ToString();
+
+        var events = new List<AuditLookupEvent>(Math.Min(query.MaxResults, 64));
+        string? next = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        long lastId = 0;
+        long lastTime = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (events.Count == query.MaxResults)
+            {
+                next = FormatToken(lastTime, lastId);
+                break;
+            }
+
+            lastId = reader.GetInt64(0);
+            lastTime = reader.GetInt64(1);
+            events.Add(new AuditLookupEvent(
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(lastTime),
+                reader.GetInt64(5) != 0,
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                Encoding.UTF8.GetString((byte[])reader.GetValue(8))));
+        }
+
+        return new AuditLookupPage(events, next);
+    }
+
+    /// <summary>
+    /// Bucket and key prefix alone leave SQLite two plans it cannot tell apart: walk the keys under
+    /// the prefix and sort them by time (fast when few match), or walk the bucket newest first and
+    /// skip keys outside the prefix (fast when many match). Counting the matching keys, up to
+    /// <see cref="BroadPrefix"/>, from the key index alone decides which.
+    /// </summary>
+    private async Task<string?> ChooseKeyPrefixIndexAsync(SqliteConnection connection, AuditQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Bucket is null || string.IsNullOrEmpty(query.KeyPrefix)
+            || query.EventId is not null || query.Username is not null || query.PrincipalArn is not null
+            || query.AccessKeyId is not null || query.ErrorCode is not null || query.SourceIpAddress is not null)
+        {
+            return null;
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = """
+            SELECT count(*) FROM (SELECT 1 FROM audit_events INDEXED BY audit_events_by_object_key
+                WHERE bucket = $bucket AND object_key >= $keyLow AND object_key < $keyHigh LIMIT $limit)
+            """;
+        count.Parameters.AddWithValue("$bucket", query.Bucket);
+        count.Parameters.AddWithValue("$keyLow", query.KeyPrefix);
+        count.Parameters.AddWithValue("$keyHigh", KeyPrefixEnd(query.KeyPrefix));
+        count.Parameters.AddWithValue("$limit", BroadPrefix);
+        var matching = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return matching >= BroadPrefix ? "audit_events_by_bucket" : "audit_events_by_object_key";
+    }
+
+    /// <summary>Above this many keys under a prefix, walking the bucket by time beats sorting the keys.</summary>
+    internal int BroadPrefix { get; init; } = 4096;
+
+    // U+10FFFF sorts after any character a key can continue with.
+    private static string KeyPrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
+
+    /// <summary>Removes events older than <paramref name="cutoff"/> (the lookup window, e.g. 90 days), a batch per transaction.</summary>
+    public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var total = 0L;
+        while (true)
+        {
+            var deleted = await _database.WriteAsync(connection =>
+            {
+                using var delete = connection.CreateCommand();
+                delete.CommandText = "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE event_time < $cutoff LIMIT 10000)";
+                delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+                return delete.ExecuteNonQuery();
+            }, cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted == 0)
+            {
+                return total;
+            }
+        }
+    }
+
+    private static string FormatToken(long time, long id) =>
+        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1:{time}:{id}")));
+
+    private static (long Time, long Id) ParseToken(string token)
+    {
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token)).Split(':');
+            if (parts.Length == 3 && parts[0] == "1"
+                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var time)
+                && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return (time, id);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new ArgumentException("The next token is not one this index issued.", nameof(token));
+    }
+}

@@ -1,0 +1,167 @@
+using Coffer.Audit.Lookup;
+using Coffer.Audit.Records;
+using Coffer.Storage.Sqlite;
+using Coffer.Storage.Tests;
+
+namespace Coffer.Audit.Tests;
+
+public sealed class AuditLookupIndexTests : IAsyncLifetime
+{
+    private static readonly string[] Users = ["alice", "bob", "carol"];
+    private static readonly string[] Buckets = ["team-data", "photos"];
+    private static readonly string[] Ips = ["192.0.2.1", "192.0.2.2", "198.51.100.9"];
+
+    private readonly TempDirectory _directory = new();
+    private readonly List<AuditRecord> _records = [];
+    private SqliteDatabase _database = null!;
+    private AuditLookupIndex _index = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = SqliteDatabase.Open(_directory.Combine("lookup.db"));
+        _index = new AuditLookupIndex(_database);
+        for (var i = 0; i < 240; i++)
+        {
+            var identity = (i % 5) switch
+            {
+                0 => TestRecords.Root(),
+                1 => TestRecords.RoleSession("Uploader", $"session-{i % 2}", "ASIAROLEEXAMPLE00001"),
+                4 => AuditUserIdentity.Anonymous,
+                _ => TestRecords.User(Users[i % 3], $"AKIA{Users[i % 3].ToUpperInvariant()}EXAMPLE"),
+            };
+            var prefix = i % 4 == 0 ? "reports/2026/" : "images/";
+            _records.Add(TestRecords.GetObject(
+                identity, Buckets[i % 2], $"{prefix}{i}.dat", TestRecords.Time.AddSeconds(i / 3), i % 7 == 0 ? "AccessDenied" : null, Ips[i % 3]));
+        }
+
+        // Out of time order, in two batches, as concurrent requests arrive.
+        var shuffled = _records.OrderBy(r => r.EventId).Select(AuditRecordSerializer.Serialize).ToList();
+        await _index.IndexAsync(shuffled[..100], CancellationToken.None);
+        await _index.IndexAsync(shuffled[100..], CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    public static TheoryData<string> Filters => new()
+    {
+        "none", "username:alice", "username:root", "username:session-1", "arn", "accessKey", "eventName", "bucket", "bucketAndPrefix",
+        "prefixOnly", "errorCode", "sourceIp", "eventId", "timeRange", "combined", "readOnly", "eventSource", "nothing",
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task QueryAsync_ReturnsExactlyTheMatchingRecords_NewestFirst_AcrossPages(string filter)
+    {
+        var target = _records[37];
+        var from = TestRecords.Time.AddSeconds(20);
+        var to = TestRecords.Time.AddSeconds(50);
+        var (query, matches) = filter switch
+        {
+            "none" => (new AuditQuery(), (Func<AuditRecord, bool>)(_ => true)),
+            "username:alice" => (new AuditQuery { Username = "alice" }, r => r.UserIdentity.UserName == "alice"),
+            "username:root" => (new AuditQuery { Username = "root" }, r => r.UserIdentity.Type == AuditIdentityType.Root),
+            "username:session-1" => (new AuditQuery { Username = "session-1" }, r => r.UserIdentity.Arn?.EndsWith("/session-1", StringComparison.Ordinal) == true),
+            "arn" => (new AuditQuery { PrincipalArn = target.UserIdentity.Arn }, r => r.UserIdentity.Arn == target.UserIdentity.Arn),
+            "accessKey" => (new AuditQuery { AccessKeyId = "AKIABOBEXAMPLE" }, r => r.UserIdentity.AccessKeyId == "AKIABOBEXAMPLE"),
+            "eventName" => (new AuditQuery { EventName = "GetObject" }, _ => true),
+            "bucket" => (new AuditQuery { Bucket = "photos" }, r => Bucket(r) == "photos"),
+            "bucketAndPrefix" => (new AuditQuery { Bucket = "team-data", KeyPrefix = "reports/" }, r => Bucket(r) == "team-data" && Key(r).StartsWith("reports/", StringComparison.Ordinal)),
+            "prefixOnly" => (new AuditQuery { KeyPrefix = "images/" }, r => Key(r).StartsWith("images/", StringComparison.Ordinal)),
+            "errorCode" => (new AuditQuery { ErrorCode = "AccessDenied" }, r => r.ErrorCode == "AccessDenied"),
+            "sourceIp" => (new AuditQuery { SourceIpAddress = "198.51.100.9" }, r => r.SourceIPAddress == "198.51.100.9"),
+            "eventId" => (new AuditQuery { EventId = target.EventId.ToString() }, r => r.EventId == target.EventId),
+            "timeRange" => (new AuditQuery { StartTime = from, EndTime = to }, r => r.EventTime >= from && r.EventTime <= to),
+            "combined" => (new AuditQuery { StartTime = from, EndTime = to, Bucket = "photos", ErrorCode = "AccessDenied" },
+                r => r.EventTime >= from && r.EventTime <= to && Bucket(r) == "photos" && r.ErrorCode == "AccessDenied"),
+            "readOnly" => (new AuditQuery { ReadOnly = false }, _ => false),
+            "eventSource" => (new AuditQuery { EventSource = "s3.amazonaws.com" }, _ => true),
+            _ => (new AuditQuery { Username = "nobody" }, _ => false),
+        };
+
+        var expected = _records.Where(matches).ToList();
+        var found = new List<AuditLookupEvent>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await _index.QueryAsync(query with { MaxResults = 7, NextToken = token }, CancellationToken.None);
+            found.AddRange(page.Events);
+            token = page.NextToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(expected.Select(r => r.EventId.ToString()).Order(), found.Select(e => e.EventId).Order());
+        Assert.Equal(found.OrderByDescending(e => e.EventTime).Select(e => e.EventTime), found.Select(e => e.EventTime));
+        Assert.Equal(Math.Max(1, (expected.Count + 6) / 7), pages);
+    }
+
+    [Fact]
+    public async Task QueryAsync_ReturnsTheWholeRecordAndLookupEventsFields()
+    {
+        var target = _records[1];
+
+        var found = Assert.Single((await _index.QueryAsync(new AuditQuery { EventId = target.EventId.ToString() }, CancellationToken.None)).Events);
+
+        Assert.Equal(("GetObject", "s3.amazonaws.com", true, "session-1", "ASIAROLEEXAMPLE00001"), (found.EventName, found.EventSource, found.ReadOnly, found.Username, found.AccessKeyId));
+        Assert.Equal(target.EventTime, found.EventTime);
+        Assert.Equal(AuditRecordSerializer.Serialize(target), System.Text.Encoding.UTF8.GetBytes(found.CloudTrailEvent));
+    }
+
+    [Fact]
+    public async Task QueryAsync_BroadKeyPrefix_WalksTheBucketByTime_AndFindsTheSameRecords()
+    {
+        var broad = new AuditLookupIndex(_database) { BroadPrefix = 10 };
+        var query = new AuditQuery { Bucket = "photos", KeyPrefix = "images/", MaxResults = 1000 };
+
+        var expected = await _index.QueryAsync(query, CancellationToken.None);
+        var found = await broad.QueryAsync(query, CancellationToken.None);
+
+        Assert.Equal(_records.Count(r => Bucket(r) == "photos" && Key(r).StartsWith("images/", StringComparison.Ordinal)), found.Events.Count);
+        Assert.Equal(expected.Events.Select(e => e.EventId), found.Events.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_WithAForgedToken_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _index.QueryAsync(new AuditQuery { NextToken = "bm90LWEtdG9rZW4" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteOlderThanAsync_RemovesOnlyOlderEvents()
+    {
+        var cutoff = TestRecords.Time.AddSeconds(40);
+
+        await _index.DeleteOlderThanAsync(cutoff, CancellationToken.None);
+
+        var left = await _index.QueryAsync(new AuditQuery { MaxResults = 1000 }, CancellationToken.None);
+        Assert.Equal(_records.Count(r => r.EventTime >= cutoff), left.Events.Count);
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_IndexesWhatTheJournalCommitted_AndResumesWhereItStopped()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
+        var index = new AuditLookupIndex(database);
+        await using var writer = Journal.Open(directory.Combine("segments"), maxSegmentBytes: 4096);
+
+        var first = await Journal.AppendAsync(writer, 7);
+        Assert.Equal(7, await index.CatchUpAsync(writer, CancellationToken.None));
+        Assert.Equal(0, await index.CatchUpAsync(writer, CancellationToken.None));
+
+        var second = await Journal.AppendAsync(writer, 9);
+        Assert.Equal(9, await index.CatchUpAsync(writer, CancellationToken.None));
+
+        var all = await index.QueryAsync(new AuditQuery { MaxResults = 100 }, CancellationToken.None);
+        Assert.Equal(first.Concat(second).Select(r => r.EventId.ToString()).Order(), all.Events.Select(e => e.EventId).Order());
+    }
+
+    private static string? Bucket(AuditRecord record) => (string?)record.RequestParameters?["bucketName"];
+
+    private static string Key(AuditRecord record) => (string?)record.RequestParameters?["key"] ?? "";
+}
