@@ -168,6 +168,66 @@ public sealed class SseObjectTests : IAsyncLifetime
         Assert.Equal(content, await ReadAsync(get.ResponseStream));
     }
 
+    [Fact]
+    public async Task Multipart_EachPartEncrypted_UnderTheUploadsChoice()
+    {
+        var keyArn = await CreateKmsKeyAsync();
+        var parts = new[] { Content(5 * 1024 * 1024), Content(123_457) };
+        var kms = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = "mp-kms",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = keyArn,
+        });
+        var customer = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = "mp-c",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(CustomerKey),
+        });
+        var kmsETags = new List<PartETag>();
+        var customerETags = new List<PartETag>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var kmsPart = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "mp-kms", UploadId = kms.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(parts[i]) });
+            kmsETags.Add(new PartETag(i + 1, kmsPart.ETag));
+            var customerPart = await _s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = Bucket,
+                Key = "mp-c",
+                UploadId = customer.UploadId,
+                PartNumber = i + 1,
+                InputStream = new MemoryStream(parts[i]),
+                ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+                ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(CustomerKey),
+            });
+            customerETags.Add(new PartETag(i + 1, customerPart.ETag));
+        }
+
+        // A part of an SSE-C upload without the upload's key is refused.
+        var keyless = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "mp-c", UploadId = customer.UploadId, PartNumber = 3, InputStream = new MemoryStream(parts[1]) }));
+        var completed = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "mp-kms", UploadId = kms.UploadId, PartETags = kmsETags });
+        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "mp-c", UploadId = customer.UploadId, PartETags = customerETags });
+        using var kmsGet = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "mp-kms", ByteRange = new ByteRange(parts[0].Length - 10, parts[0].Length + 70_000) });
+        using var customerGet = await _s3.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = Bucket,
+            Key = "mp-c",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(CustomerKey),
+        });
+
+        var whole = parts[0].Concat(parts[1]).ToArray();
+        Assert.Equal("InvalidRequest", keyless.ErrorCode);
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, completed.ServerSideEncryptionMethod);
+        Assert.Equal(keyArn, kmsGet.ServerSideEncryptionKeyManagementServiceKeyId);
+        Assert.Equal(whole[(parts[0].Length - 10)..(parts[0].Length + 70_001)], await ReadAsync(kmsGet.ResponseStream));
+        Assert.Equal(whole, await ReadAsync(customerGet.ResponseStream));
+        AssertNoMarkerOnDisk();
+    }
+
     private async Task<string> CreateKmsKeyAsync()
     {
         var created = await _kms.SendAsync("CreateKey", new { Description = "sse test" });

@@ -14,7 +14,46 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, IMetada
     /// <summary>A sealer for a PutObject or CopyObject destination; the caller disposes it once the write is done.</summary>
     public async Task<(SealingWrite Write, string? CustomerKeyMd5)> ForWriteAsync(S3Context context, CancellationToken cancellationToken)
     {
-        using var request = SseRequest.ForWrite(context.Header, options.IsSecure(context.Http), options.AllowCustomerKeysOverHttp);
+        using var request = WriteRequest(context);
+        var choice = await ChooseAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return (await SealAsync(context, 0, choice, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
+    }
+
+    /// <summary>CreateMultipartUpload's choice for every part (no data key yet), and the SSE-C key's MD5 to echo.</summary>
+    public async Task<(ObjectEncryption Choice, string? CustomerKeyMd5)> ForUploadAsync(S3Context context, CancellationToken cancellationToken)
+    {
+        using var request = WriteRequest(context);
+        return (await ChooseAsync(context, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
+    }
+
+    /// <summary>
+    /// A sealer for one part under its upload's choice: a part of an SSE-C upload must bring the
+    /// upload's key, and no part may ask for another kind of encryption.
+    /// </summary>
+    public async Task<(SealingWrite Write, string? CustomerKeyMd5)?> ForPartAsync(S3Context context, string? uploadEncryption, int partNumber, CancellationToken cancellationToken)
+    {
+        using var request = WriteRequest(context);
+        if (uploadEncryption is null)
+        {
+            // An upload begun before encryption stays as it began.
+            return null;
+        }
+
+        var choice = ObjectEncryption.FromJson(uploadEncryption);
+        if (request.Mode is SseMode.S3 or SseMode.Kms)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Server side encryption is set when the multipart upload is created, not on its parts.")
+                .With("ArgumentName", SseRequest.AlgorithmHeader);
+        }
+
+        return (await SealAsync(context, partNumber, choice, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
+    }
+
+    private SseRequest WriteRequest(S3Context context) =>
+        SseRequest.ForWrite(context.Header, options.IsSecure(context.Http), options.AllowCustomerKeysOverHttp);
+
+    private async Task<ObjectEncryption> ChooseAsync(S3Context context, SseRequest request, CancellationToken cancellationToken)
+    {
         var bucketDefault = BucketEncryption.FromJson(await metadata.GetBucketConfigAsync(context.BucketName, BucketEncryption.ConfigName, cancellationToken).ConfigureAwait(false));
         try
         {
@@ -24,8 +63,19 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, IMetada
                 await context.Access.DemandAsync(context, "kms:GenerateDataKey", null, choice.KmsKeyArn!).ConfigureAwait(false);
             }
 
-            var write = await encryptor.SealAsync(context.BucketName, context.ObjectKey, 0, choice, request, cancellationToken).ConfigureAwait(false);
-            return (write, request.CustomerKeyMd5);
+            return choice;
+        }
+        catch (KmsException e)
+        {
+            throw SseResponse.Error(e);
+        }
+    }
+
+    private async Task<SealingWrite> SealAsync(S3Context context, int partNumber, ObjectEncryption choice, SseRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await encryptor.SealAsync(context.BucketName, context.ObjectKey, partNumber, choice, request, cancellationToken).ConfigureAwait(false);
         }
         catch (KmsException e)
         {

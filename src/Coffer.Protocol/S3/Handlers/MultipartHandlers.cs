@@ -19,7 +19,9 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         await store.GetBucketAsync(context.BucketName, context.Aborted).ConfigureAwait(false);
         var headers = ObjectHeaderMapping.FromRequest(context.Request);
         var (algorithm, type) = ChecksumChoice(context);
-        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, null, context.Aborted).ConfigureAwait(false);
+        var (choice, customerKeyMd5) = await encryption.ForUploadAsync(context, context.Aborted).ConfigureAwait(false);
+        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice.ToJson(), context.Aborted).ConfigureAwait(false);
+        Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, customerKeyMd5);
         if (algorithm is not null)
         {
             context.Response.Headers["x-amz-checksum-algorithm"] = algorithm.Value.WireName();
@@ -44,9 +46,15 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         var md5 = ObjectWriteHandlers.ParseContentMd5(context.Header("Content-MD5"));
         var checksum = PartChecksum(context, upload);
         var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
-        var part = await store.UploadPartAsync(upload, partNumber, body, length, md5, checksum is null ? null : checksum.Value, null, context.Aborted).ConfigureAwait(false);
+        var sealing = await encryption.ForPartAsync(context, upload.Encryption, partNumber, context.Aborted).ConfigureAwait(false);
+        PartInfo part;
+        using (sealing?.Write)
+        {
+            part = await store.UploadPartAsync(upload, partNumber, body, length, md5, checksum is null ? null : checksum.Value, sealing?.Write.Sealer, context.Aborted).ConfigureAwait(false);
+        }
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(part.ETag);
+        Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, sealing?.CustomerKeyMd5);
         if (checksum is not null && part.ChecksumValue is not null)
         {
             context.Response.Headers[checksum.Algorithm.HeaderName()] = part.ChecksumValue;
@@ -61,12 +69,16 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         var upload = await Upload(context).ConfigureAwait(false);
         PartInfo part;
         var name = context.CopySource!.Value;
-        await using (var source = await CopySource.OpenAsync(store, encryption, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false))
+        var sealing = await encryption.ForPartAsync(context, upload.Encryption, partNumber, context.Aborted).ConfigureAwait(false);
+        using (sealing?.Write)
         {
+            await using var source = await CopySource.OpenAsync(store, encryption, context, name, info => CopySourceRange(context.Header("x-amz-copy-source-range"), info.Size)).ConfigureAwait(false);
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
             var body = checksum?.Wrap(source.Content) ?? source.Content;
-            part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, null, context.Aborted).ConfigureAwait(false);
+            part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, sealing?.Write.Sealer, context.Aborted).ConfigureAwait(false);
         }
+
+        Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, sealing?.CustomerKeyMd5);
 
         var xml = new XmlBuilder()
             .Start("CopyPartResult", S3Context.Xmlns)
@@ -146,6 +158,7 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
             return CombineChecksums(upload, algorithm, placed, claimedChecksums, claimedWhole);
         }, context.Aborted).ConfigureAwait(false);
 
+        Encryption.ObjectEncryptionService.WriteHeaders(context, info.Encryption, null);
         var host = context.Request.Host.Value;
         var xml = new XmlBuilder()
             .Start("CompleteMultipartUploadResult", S3Context.Xmlns)
