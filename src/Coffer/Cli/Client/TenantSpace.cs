@@ -29,6 +29,11 @@ internal sealed record TenantSpace(bool OwnBucket, string Bucket, string Access,
 
     public static string PolicyName(string userName) => "coffer-user-" + userName;
 
+    /// <summary>How own buckets are named: --bucket-pattern, else COFFER_BUCKET_PATTERN, else the default.</summary>
+    public static string BucketPattern(CommandLine line) =>
+        line.Get("--bucket-pattern")
+        ?? (Environment.GetEnvironmentVariable("COFFER_BUCKET_PATTERN") is { Length: > 0 } configured ? configured : DefaultBucketPattern);
+
     /// <summary>The own bucket's name: the pattern with &lt;name&gt; replaced, lower-cased, checked against S3's rules.</summary>
     public static string OwnBucketName(string pattern, string userName)
     {

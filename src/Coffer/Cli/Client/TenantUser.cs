@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Coffer.Cli.Client;
 
 /// <summary>An IAM user as the user commands show and delete it: its space, keys, policies and groups.</summary>
@@ -8,7 +6,7 @@ internal sealed record TenantUser(
     string Arn,
     DateTimeOffset Created,
     TenantSpace? Space,
-    IReadOnlyList<TenantUser.Key> Keys,
+    IReadOnlyList<UserAccessKey> Keys,
     IReadOnlyList<(string Name, string Arn)> AttachedPolicies,
     IReadOnlyList<string> InlinePolicies,
     IReadOnlyList<string> Groups)
@@ -27,28 +25,14 @@ internal sealed record TenantUser(
         }
 
         List<KeyValuePair<string, string>> byName = [new("UserName", name)];
-        var tags = (await client.ListAllAsync("ListUserTags", "Tags", byName, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(t => t.Required("Key"), t => t.Required("Value"), StringComparer.Ordinal);
-        var keys = new List<Key>();
-        foreach (var member in await client.ListAllAsync("ListAccessKeys", "AccessKeyMetadata", byName, cancellationToken).ConfigureAwait(false))
-        {
-            var id = member.Required("AccessKeyId");
-            var used = (await client.QueryAsync("iam", "GetAccessKeyLastUsed", [new("AccessKeyId", id)], cancellationToken).ConfigureAwait(false)).Child("AccessKeyLastUsed");
-            keys.Add(new Key(id, member.Required("Status"), Date(member.Required("CreateDate")), used.ChildValue("LastUsedDate") is { } date ? Date(date) : null, used.ChildValue("ServiceName")));
-        }
-
+        var tags = await UserAccessKey.TagsAsync(client, name, cancellationToken).ConfigureAwait(false);
+        var keys = await UserAccessKey.ForUserAsync(client, name, tags, cancellationToken).ConfigureAwait(false);
         var attached = (await client.ListAllAsync("ListAttachedUserPolicies", "AttachedPolicies", byName, cancellationToken).ConfigureAwait(false))
             .Select(p => (p.Required("PolicyName"), p.Required("PolicyArn"))).ToList();
         var inline = (await client.ListAllAsync("ListUserPolicies", "PolicyNames", byName, cancellationToken).ConfigureAwait(false))
             .Select(p => p.Value).ToList();
         var groups = (await client.ListAllAsync("ListGroupsForUser", "Groups", byName, cancellationToken).ConfigureAwait(false))
             .Select(g => g.Required("GroupName")).ToList();
-        return new TenantUser(name, user.Required("Arn"), Date(user.Required("CreateDate")), TenantSpace.FromTags(name, tags), keys, attached, inline, groups);
+        return new TenantUser(name, user.Required("Arn"), Timestamps.Parse(user.Required("CreateDate"), "CreateDate"), TenantSpace.FromTags(name, tags), keys, attached, inline, groups);
     }
-
-    public static DateTimeOffset Date(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    /// <summary>An access key of the user, and when and where it was last used (null: never).</summary>
-    public sealed record Key(string Id, string Status, DateTimeOffset Created, DateTimeOffset? LastUsed, string? LastService);
 }

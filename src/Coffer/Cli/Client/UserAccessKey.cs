@@ -29,31 +29,45 @@ internal sealed record UserAccessKey(
         var keys = new List<UserAccessKey>();
         foreach (var name in users)
         {
-            var members = await client.ListAllAsync("ListAccessKeys", "AccessKeyMetadata", [new("UserName", name)], cancellationToken).ConfigureAwait(false);
-            if (members.Count == 0)
-            {
-                continue;
-            }
-
-            var tags = await client.ListAllAsync("ListUserTags", "Tags", [new("UserName", name)], cancellationToken).ConfigureAwait(false);
-            var schedule = ScheduledDeactivation.All(tags.Select(t => new KeyValuePair<string, string>(t.Required("Key"), t.ChildValue("Value") ?? string.Empty)));
-            foreach (var member in members)
-            {
-                var id = member.Required("AccessKeyId");
-                var use = (await client.QueryAsync("iam", "GetAccessKeyLastUsed", [new("AccessKeyId", id)], cancellationToken).ConfigureAwait(false)).Child("AccessKeyLastUsed");
-                keys.Add(new UserAccessKey(
-                    member.Required("UserName"),
-                    id,
-                    member.Required("Status") == "Active",
-                    Timestamps.Parse(member.Required("CreateDate"), "CreateDate"),
-                    use.ChildValue("LastUsedDate") is { } date ? Timestamps.Parse(date, "LastUsedDate") : null,
-                    use.ChildValue("LastUsedDate") is null ? null : use.ChildValue("ServiceName"),
-                    schedule.TryGetValue(id, out var at) ? at : null));
-            }
+            keys.AddRange(await ForUserAsync(client, name, null, cancellationToken).ConfigureAwait(false));
         }
 
         return keys;
     }
+
+    /// <summary>The keys of one user; <paramref name="tags"/> are its tags when the caller has read them already.</summary>
+    public static async Task<List<UserAccessKey>> ForUserAsync(CofferClient client, string name, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
+    {
+        var members = await client.ListAllAsync("ListAccessKeys", "AccessKeyMetadata", [new("UserName", name)], cancellationToken).ConfigureAwait(false);
+        if (members.Count == 0)
+        {
+            return [];
+        }
+
+        tags ??= await TagsAsync(client, name, cancellationToken).ConfigureAwait(false);
+        var schedule = ScheduledDeactivation.All(tags);
+        var keys = new List<UserAccessKey>(members.Count);
+        foreach (var member in members)
+        {
+            var id = member.Required("AccessKeyId");
+            var use = (await client.QueryAsync("iam", "GetAccessKeyLastUsed", [new("AccessKeyId", id)], cancellationToken).ConfigureAwait(false)).Child("AccessKeyLastUsed");
+            keys.Add(new UserAccessKey(
+                member.Required("UserName"),
+                id,
+                member.Required("Status") == "Active",
+                Timestamps.Parse(member.Required("CreateDate"), "CreateDate"),
+                use.ChildValue("LastUsedDate") is { } date ? Timestamps.Parse(date, "LastUsedDate") : null,
+                use.ChildValue("LastUsedDate") is null ? null : use.ChildValue("ServiceName"),
+                schedule.TryGetValue(id, out var at) ? at : null));
+        }
+
+        return keys;
+    }
+
+    /// <summary>A user's tags, by key.</summary>
+    public static async Task<Dictionary<string, string>> TagsAsync(CofferClient client, string name, CancellationToken cancellationToken) =>
+        (await client.ListAllAsync("ListUserTags", "Tags", [new("UserName", name)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(t => t.Required("Key"), t => t.ChildValue("Value") ?? string.Empty, StringComparer.Ordinal);
 
     /// <summary>The IAM user that owns <paramref name="accessKeyId"/>, as GetAccessKeyLastUsed names it.</summary>
     public static async Task<string> OwnerAsync(CofferClient client, string accessKeyId, CancellationToken cancellationToken)

@@ -58,9 +58,7 @@ internal static class UserCreateCommand
 
         if (own)
         {
-            var pattern = line.Get("--bucket-pattern")
-                ?? (Environment.GetEnvironmentVariable("COFFER_BUCKET_PATTERN") is { Length: > 0 } configured ? configured : TenantSpace.DefaultBucketPattern);
-            bucket = TenantSpace.OwnBucketName(pattern, name);
+            bucket = TenantSpace.OwnBucketName(TenantSpace.BucketPattern(line), name);
         }
         else if (line.Get("--bucket-pattern") is not null)
         {

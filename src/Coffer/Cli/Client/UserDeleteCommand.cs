@@ -133,9 +133,7 @@ internal static class UserDeleteCommand
             return recorded;
         }
 
-        var pattern = line.Get("--bucket-pattern")
-            ?? (Environment.GetEnvironmentVariable("COFFER_BUCKET_PATTERN") is { Length: > 0 } configured ? configured : TenantSpace.DefaultBucketPattern);
-        return new TenantSpace(true, TenantSpace.OwnBucketName(pattern, name), access, name);
+        return new TenantSpace(true, TenantSpace.OwnBucketName(TenantSpace.BucketPattern(line), name), access, name);
     }
 
     private static string Plan(string name, TenantUser? user, TenantSpace? space, (long Objects, long Bytes)? files, bool keepFiles)
@@ -178,7 +176,7 @@ internal static class UserDeleteCommand
         KeyValuePair<string, string> byName = new("UserName", user.Name);
         foreach (var key in user.Keys)
         {
-            await IgnoreMissingAsync(client.QueryAsync("iam", "DeleteAccessKey", [byName, new("AccessKeyId", key.Id)], cancellationToken)).ConfigureAwait(false);
+            await IgnoreMissingAsync(client.QueryAsync("iam", "DeleteAccessKey", [byName, new("AccessKeyId", key.AccessKeyId)], cancellationToken)).ConfigureAwait(false);
         }
 
         foreach (var (policyName, arn) in user.AttachedPolicies)

@@ -63,8 +63,8 @@ internal static class UserListCommand
                     u.Space?.Mode ?? "-",
                     u.Space?.Location ?? "-",
                     u.Space?.Access ?? "-",
-                    u.Keys.Count == 0 ? "none" : string.Join(", ", u.Keys.Select(k => $"{k.Id} {Age(now - k.Created)}{(k.Status == "Active" ? string.Empty : " inactive")}")),
-                    u.Keys.Max(k => k.LastUsed) is { } used ? $"{Age(now - used)} ago" : "never",
+                    u.Keys.Count == 0 ? "none" : string.Join(", ", u.Keys.Select(k => $"{k.AccessKeyId} {Durations.Approximate(now - k.Created)}{(k.IsActive ? string.Empty : " inactive")}")),
+                    u.Keys.Max(k => k.LastUsed) is { } used ? $"{Durations.Approximate(now - used)} ago" : "never",
                 ]));
             return 0;
         });
@@ -89,7 +89,7 @@ internal static class UserListCommand
 
             Console.WriteLine($"user      {user.Name}");
             Console.WriteLine($"arn       {user.Arn}");
-            Console.WriteLine($"created   {Iso(user.Created)}");
+            Console.WriteLine($"created   {Timestamps.Iso(user.Created)}");
             Console.WriteLine($"space     {(user.Space is { } s ? $"{s.Location} ({s.Mode}, {s.Access})" : "none recorded")}");
             Console.WriteLine($"policies  {List(user.AttachedPolicies.Select(p => p.Name).Concat(user.InlinePolicies.Select(p => p + " (inline)")))}");
             Console.WriteLine($"groups    {List(user.Groups)}");
@@ -97,7 +97,7 @@ internal static class UserListCommand
             Table.Write(
                 Console.Out,
                 ["ACCESS KEY", "STATUS", "CREATED", "AGE", "LAST USED"],
-                user.Keys.Select(k => (IReadOnlyList<string>)[k.Id, k.Status, Iso(k.Created), Age(now - k.Created), LastUsed(k)]));
+                user.Keys.Select(k => (IReadOnlyList<string>)[k.AccessKeyId, k.StatusText(now), Timestamps.Iso(k.Created), Durations.Approximate(now - k.Created), k.LastUsedText]));
             return 0;
         });
 
@@ -105,7 +105,7 @@ internal static class UserListCommand
     {
         user = user.Name,
         arn = user.Arn,
-        created = Iso(user.Created),
+        created = Timestamps.Iso(user.Created),
         mode = user.Space?.Mode,
         bucket = user.Space?.Bucket,
         prefix = user.Space?.Prefix,
@@ -115,29 +115,14 @@ internal static class UserListCommand
         groups = user.Groups,
         accessKeys = user.Keys.Select(k => new
         {
-            accessKeyId = k.Id,
+            accessKeyId = k.AccessKeyId,
             status = k.Status,
-            created = Iso(k.Created),
+            created = Timestamps.Iso(k.Created),
             ageDays = (int)(now - k.Created).TotalDays,
-            lastUsed = k.LastUsed is { } used ? Iso(used) : null,
-            lastUsedService = k.LastService,
+            lastUsed = k.LastUsed is { } used ? Timestamps.Iso(used) : null,
+            lastUsedService = k.LastUsedService,
         }),
     };
 
-    private static string LastUsed(TenantUser.Key key) =>
-        key.LastUsed is { } used ? $"{Iso(used)} ({key.LastService})" : "never";
-
     private static string List(IEnumerable<string> items) => string.Join(", ", items) is { Length: > 0 } text ? text : "none";
-
-    /// <summary>Rounded down to the largest unit: 45s, 12m, 5h, 30d.</summary>
-    private static string Age(TimeSpan age) => age switch
-    {
-        { TotalDays: >= 1 } => ((int)age.TotalDays).ToString(CultureInfo.InvariantCulture) + "d",
-        { TotalHours: >= 1 } => ((int)age.TotalHours).ToString(CultureInfo.InvariantCulture) + "h",
-        { TotalMinutes: >= 1 } => ((int)age.TotalMinutes).ToString(CultureInfo.InvariantCulture) + "m",
-        _ => Math.Max(0, (int)age.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
-    };
-
-    private static string Iso(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
