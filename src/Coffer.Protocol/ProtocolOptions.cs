@@ -30,6 +30,9 @@ public sealed class ProtocolOptions
     /// <summary>SSE-C keys over plain HTTP, which S3 refuses; for tests on loopback only.</summary>
     public bool AllowCustomerKeysOverHttp { get; set; }
 
+    /// <summary>Writes without SSE headers are stored in plaintext; only for measuring what encryption costs.</summary>
+    public bool BenchUnencrypted { get; set; }
+
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The shortest session STS issues, in seconds (AWS: 900).</summary>

@@ -17,6 +17,9 @@ internal sealed record BucketEncryption(string Algorithm, string? KmsKeyId, bool
 
     public static BucketEncryption Default { get; } = new(Aes256, null, false);
 
+    /// <summary>Every write reads its bucket's default, so it is cached until it changes.</summary>
+    public static BucketConfigCache<BucketEncryption> Cache(Storage.IMetadataStore metadata) => new(metadata, ConfigName, (_, json) => FromJson(json));
+
     /// <summary>The configuration of a PutBucketEncryption body, with S3's errors for what it refuses.</summary>
     public static BucketEncryption FromXml(byte[] body)
     {

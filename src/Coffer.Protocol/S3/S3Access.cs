@@ -11,7 +11,7 @@ namespace Coffer.Protocol.S3;
 /// Authorises S3 requests: each operation as the action AWS documents for it, on the bucket or
 /// object ARN, with the caller's identity policies and the bucket's policy, before any handler runs.
 /// </summary>
-internal sealed class S3Access(Authorizer authorizer, BucketPolicies policies, TimeProvider time)
+internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySource> policies, TimeProvider time)
 {
     /// <summary>Every bucket in the account, as s3:ListAllMyBuckets is granted.</summary>
     public const string AllBuckets = "arn:aws:s3:::*";

@@ -29,7 +29,8 @@ public sealed partial class S3Endpoint
     private readonly MultipartHandlers _multipart;
     private readonly BucketPolicyHandlers _bucketPolicies;
     private readonly BucketEncryptionHandlers _bucketEncryption;
-    private readonly BucketPolicies _policies;
+    private readonly BucketConfigCache<Coffer.Policy.PolicySource> _policies;
+    private readonly BucketConfigCache<BucketEncryption> _encryptionDefaults;
     private readonly S3Access _access;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
@@ -37,12 +38,13 @@ public sealed partial class S3Endpoint
         _options = options;
         _logger = logger;
         _authenticator = new SigV4Authenticator(keys, sessions, time, options);
-        _policies = new BucketPolicies(store.Metadata);
+        _policies = BucketPolicies.Cache(store.Metadata);
+        _encryptionDefaults = BucketEncryption.Cache(store.Metadata);
         _access = new S3Access(authorizer, _policies, time);
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);
-        _bucketEncryption = new BucketEncryptionHandlers(store.Metadata);
+        _bucketEncryption = new BucketEncryptionHandlers(_encryptionDefaults, store.Metadata);
         _buckets = new BucketHandlers(store, options, time);
-        var encryption = new Encryption.ObjectEncryptionService(new Encryption.ObjectEncryptor(dataKeys), store.Metadata, options);
+        var encryption = new Encryption.ObjectEncryptionService(new Encryption.ObjectEncryptor(dataKeys), _encryptionDefaults, options);
         _reads = new ObjectReadHandlers(store, encryption);
         _writes = new ObjectWriteHandlers(store, encryption);
         _deletes = new DeleteHandlers(store);
@@ -123,6 +125,7 @@ public sealed partial class S3Endpoint
                 if (operation is S3Operation.CreateBucket or S3Operation.DeleteBucket)
                 {
                     _policies.Forget(context.BucketName);
+                    _encryptionDefaults.Forget(context.BucketName);
                 }
             }
         }

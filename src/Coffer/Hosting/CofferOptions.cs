@@ -43,6 +43,12 @@ public sealed class CofferOptions
     /// <summary>Accept SSE-C keys over plain HTTP (S3 requires TLS); for tests on loopback only.</summary>
     public bool AllowSseCOverHttp { get; set; }
 
+    /// <summary>
+    /// Store writes that ask for no encryption in plaintext (COFFER_BENCH_UNENCRYPTED): exists only so
+    /// that the benchmark can measure what encryption costs. Never for real data.
+    /// </summary>
+    public bool BenchUnencrypted { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (StsMinimumDurationSeconds is < 1 or > 900)

@@ -103,6 +103,11 @@ internal static partial class ServeCommand
             await Console.Error.WriteLineAsync("coffer: warning: created a master key file beside the data; keep a copy elsewhere, or set COFFER_MASTER_KEY.");
         }
 
+        if (options.BenchUnencrypted)
+        {
+            await Console.Error.WriteLineAsync("coffer: warning: COFFER_BENCH_UNENCRYPTED is set: objects written without SSE headers are stored in plaintext. For benchmarks only.");
+        }
+
         var metadata = new SqliteMetadataStore(database);
         var blobs = new FileBlobStore(dataDirectory);
         var store = new ObjectStore(metadata, blobs, time);
@@ -279,6 +284,7 @@ internal static partial class ServeCommand
             Region = options.Region,
             StsMinimumDurationSeconds = options.StsMinimumDurationSeconds,
             AllowCustomerKeysOverHttp = options.AllowSseCOverHttp,
+            BenchUnencrypted = options.BenchUnencrypted,
             PublicHost = publicHost,
             TrustedProxies = Split(options.TrustedProxies).Select(IPAddress.Parse).ToList(),
             VirtualHostSuffixes = suffixes.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),

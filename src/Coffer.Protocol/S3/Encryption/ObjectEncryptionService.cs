@@ -9,20 +9,33 @@ namespace Coffer.Protocol.S3.Encryption;
 /// default (with kms:GenerateDataKey demanded on a named KMS key), the read's opener (SSE-C key
 /// checked, kms:Decrypt demanded), and the SSE response headers.
 /// </summary>
-internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, IMetadataStore metadata, ProtocolOptions options)
+internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, BucketConfigCache<BucketEncryption> bucketDefaults, ProtocolOptions options)
 {
-    /// <summary>A sealer for a PutObject or CopyObject destination; the caller disposes it once the write is done.</summary>
-    public async Task<(SealingWrite Write, string? CustomerKeyMd5)> ForWriteAsync(S3Context context, CancellationToken cancellationToken)
+    /// <summary>
+    /// A sealer for a PutObject or CopyObject destination (none only with the benchmark's plaintext
+    /// setting); the caller disposes it once the write is done.
+    /// </summary>
+    public async Task<(SealingWrite? Write, string? CustomerKeyMd5)> ForWriteAsync(S3Context context, CancellationToken cancellationToken)
     {
         using var request = WriteRequest(context);
+        if (IsBenchPlaintext(request))
+        {
+            return (null, null);
+        }
+
         var choice = await ChooseAsync(context, request, cancellationToken).ConfigureAwait(false);
         return (await SealAsync(context, 0, choice, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
     }
 
     /// <summary>CreateMultipartUpload's choice for every part (no data key yet), and the SSE-C key's MD5 to echo.</summary>
-    public async Task<(ObjectEncryption Choice, string? CustomerKeyMd5)> ForUploadAsync(S3Context context, CancellationToken cancellationToken)
+    public async Task<(ObjectEncryption? Choice, string? CustomerKeyMd5)> ForUploadAsync(S3Context context, CancellationToken cancellationToken)
     {
         using var request = WriteRequest(context);
+        if (IsBenchPlaintext(request))
+        {
+            return (null, null);
+        }
+
         return (await ChooseAsync(context, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
     }
 
@@ -49,12 +62,14 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, IMetada
         return (await SealAsync(context, partNumber, choice, request, cancellationToken).ConfigureAwait(false), request.CustomerKeyMd5);
     }
 
+    private bool IsBenchPlaintext(SseRequest request) => options.BenchUnencrypted && request.Mode == SseMode.BucketDefault;
+
     private SseRequest WriteRequest(S3Context context) =>
         SseRequest.ForWrite(context.Header, options.IsSecure(context.Http), options.AllowCustomerKeysOverHttp);
 
     private async Task<ObjectEncryption> ChooseAsync(S3Context context, SseRequest request, CancellationToken cancellationToken)
     {
-        var bucketDefault = BucketEncryption.FromJson(await metadata.GetBucketConfigAsync(context.BucketName, BucketEncryption.ConfigName, cancellationToken).ConfigureAwait(false));
+        var bucketDefault = await bucketDefaults.GetAsync(context.BucketName, cancellationToken).ConfigureAwait(false) ?? BucketEncryption.Default;
         try
         {
             var choice = await encryptor.ChooseAsync(request, bucketDefault, cancellationToken).ConfigureAwait(false);

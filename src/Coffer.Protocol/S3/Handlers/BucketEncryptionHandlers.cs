@@ -4,7 +4,7 @@ using Coffer.Storage;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>PutBucketEncryption, GetBucketEncryption and DeleteBucketEncryption (back to SSE-S3).</summary>
-internal sealed class BucketEncryptionHandlers(IMetadataStore metadata)
+internal sealed class BucketEncryptionHandlers(BucketConfigCache<BucketEncryption> defaults, IMetadataStore metadata)
 {
     private const int MaxConfigurationBytes = 64 * 1024;
 
@@ -14,7 +14,7 @@ internal sealed class BucketEncryptionHandlers(IMetadataStore metadata)
         await metadata.GetBucketConfigAsync(context.BucketName, BucketEncryption.ConfigName, context.Aborted).ConfigureAwait(false);
         var bytes = await context.ReadDocumentAsync(MaxConfigurationBytes, SafeXml.TooLarge).ConfigureAwait(false);
         var configuration = BucketEncryption.FromXml(bytes);
-        await metadata.SetBucketConfigAsync(context.BucketName, BucketEncryption.ConfigName, configuration.ToJson(), context.Aborted).ConfigureAwait(false);
+        await defaults.SetAsync(context.BucketName, configuration.ToJson(), context.Aborted).ConfigureAwait(false);
         context.Response.StatusCode = 200;
     }
 
@@ -28,7 +28,7 @@ internal sealed class BucketEncryptionHandlers(IMetadataStore metadata)
 
     public async Task DeleteAsync(S3Context context)
     {
-        await metadata.SetBucketConfigAsync(context.BucketName, BucketEncryption.ConfigName, null, context.Aborted).ConfigureAwait(false);
+        await defaults.SetAsync(context.BucketName, null, context.Aborted).ConfigureAwait(false);
         context.Response.StatusCode = 204;
     }
 }

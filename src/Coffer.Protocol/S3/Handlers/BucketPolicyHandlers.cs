@@ -5,7 +5,7 @@ using Coffer.Protocol.Xml;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy and GetBucketPolicyStatus.</summary>
-internal sealed class BucketPolicyHandlers(BucketPolicies policies, Storage.IMetadataStore metadata)
+internal sealed class BucketPolicyHandlers(BucketConfigCache<Coffer.Policy.PolicySource> policies, Storage.IMetadataStore metadata)
 {
     /// <summary>S3's bucket policy limit, 20 KB.</summary>
     public const int MaxPolicyBytes = 20 * 1024;

@@ -20,7 +20,7 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         var headers = ObjectHeaderMapping.FromRequest(context.Request);
         var (algorithm, type) = ChecksumChoice(context);
         var (choice, customerKeyMd5) = await encryption.ForUploadAsync(context, context.Aborted).ConfigureAwait(false);
-        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice.ToJson(), context.Aborted).ConfigureAwait(false);
+        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice?.ToJson(), context.Aborted).ConfigureAwait(false);
         Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, customerKeyMd5);
         if (algorithm is not null)
         {

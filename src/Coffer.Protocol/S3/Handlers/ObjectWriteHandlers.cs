@@ -35,7 +35,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             ExpectedMd5 = md5,
             ChecksumAfterBody = checksum is null ? null : checksum.Result,
             Condition = condition,
-            Sealer = write.Sealer,
+            Sealer = write?.Sealer,
         }, body, context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(info.ETag);
@@ -71,7 +71,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
                 ExpectedLength = source.Info.Size,
                 ChecksumAfterBody = () => source.Info.Checksum,
                 Condition = WriteConditionFrom(context),
-                Sealer = write.Sealer,
+                Sealer = write?.Sealer,
             }, source.Content, context.Aborted).ConfigureAwait(false);
         }
 
