@@ -7,12 +7,14 @@
 #      written without SSE headers are stored in plaintext)
 #   2. warms both up (an unmeasured short run each, so that JIT and caches are warm)
 #   3. runs coffer-bench s3 against them alternately: a single-stream PUT and GET of BENCH_LARGE,
-#      then BENCH_SMALL objects with BENCH_CONCURRENCY clients (PUT, GET, DELETE); plaintext first
-#      in odd rounds and last in even ones (plain, sse, sse, plain, ...), so that a drift over the
-#      run does not favour one side; only the measured server runs, the other idles
+#      then, in a second client run, BENCH_SMALL objects with BENCH_CONCURRENCY clients (PUT, GET,
+#      DELETE); plaintext first in odd rounds and last in even ones (plain, sse, sse, plain, ...),
+#      so that a drift over the run does not favour one side; only the measured server runs, the
+#      other idles
 #   4. prints a markdown table: per phase, the best of each side, encrypted/plaintext, and the
 #      target (large PUT and GET: 0.85 or more; small-object ops/s: 0.90 or more); each round's
-#      ratios; and the server CPU time per request, which other load moves less than throughput
+#      ratios; and the server's CPU time per small-object request, which other load moves less
+#      than throughput
 #
 #   bench/sse.sh [--no-build]
 #
@@ -142,12 +144,16 @@ for round in $(seq 1 "$ROUNDS"); do
   [ $((round % 2)) = 1 ] || ORDER=(sse plain)
   for name in "${ORDER[@]}"; do
     LOADS+=("$name:$(cut -d' ' -f1 /proc/loadavg)")
-    say "round $round of $ROUNDS: $name, $LARGE, then $SMALL x $SMALL_OPS with $CONCURRENCY clients (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    say "round $round of $ROUNDS: $name, $LARGE (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    run_bench "$name" "$LARGE" 0 "$OUT/$name-large-$round"
+    RESULTS+=("$name=-=$OUT/$name-large-$round.json")
+    say "round $round of $ROUNDS: $name, $SMALL x $SMALL_OPS with $CONCURRENCY clients"
     before="$(server_cpu_ticks "$name")"
-    run_bench "$name" "$LARGE" "$SMALL_OPS" "$OUT/$name-$round"
+    run_bench "$name" 0 "$SMALL_OPS" "$OUT/$name-small-$round"
+    # CPU seconds the server spent on the small objects; less sensitive to other load than ops/s
     cpu="$(awk -v a="$before" -v b="$(server_cpu_ticks "$name")" -v hz="$CLOCK_TICKS" 'BEGIN { printf "%.2f", (b - a) / hz }')"
     say "  server CPU $cpu s"
-    RESULTS+=("$name=$cpu=$OUT/$name-$round.json")
+    RESULTS+=("$name=$cpu=$OUT/$name-small-$round.json")
   done
 done
 
@@ -195,7 +201,7 @@ for arg in sys.argv[1:]:
             runs[(phase["name"], side)].append(None)
         else:
             runs[(phase["name"], side)].append(figure(phase, spec[2]))
-    if requests:
+    if requests and seconds != "-":
         cpu[side].append(float(seconds) * 1e6 / requests)
 
 def best(phase, side):
@@ -229,7 +235,7 @@ for phase, _, unit, _ in PHASES:
 
 if cpu.get("plain") and cpu.get("sse"):
     print()
-    print("Server CPU per request (user + system time over a whole run, large and small; median of the rounds):")
+    print("Server CPU per small-object request (user + system time over PUT, GET and DELETE; median of the rounds):")
     print()
     print("| side | CPU us/request, each round | median | vs plaintext |")
     print("|---|---|---|---|")

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Coffer.Crypto;
+using Coffer.Crypto.Kms;
 using Coffer.Crypto.Segments;
+using Coffer.Storage.Sqlite;
 
 namespace Coffer.Bench.Segments;
 
@@ -9,7 +11,8 @@ namespace Coffer.Bench.Segments;
 /// Throughput and allocation of the segment encryption format, in process, on one thread: a
 /// 64 MiB object written and read in 1 MiB blocks as the PUT and GET paths do, a 4 KiB range of
 /// it, and whole 4 KiB objects (a key schedule and a binding per object); bare AES-GCM over the
-/// same segments is the bound.
+/// same segments is the bound. Then the KMS work every SSE-S3 object adds: a data key generated
+/// and wrapped (PUT), unwrapped (GET), with the context the server binds it to.
 /// </summary>
 internal static class SegmentBenchmark
 {
@@ -51,6 +54,8 @@ internal static class SegmentBenchmark
             }
         }
 
+        MeasureDataKeys(duration, output);
+
         Measure("encrypt 64 MiB", LargeSize, duration, output, () => Encrypt(key, binding, plaintext, destination: null));
         Measure("decrypt 64 MiB", LargeSize, duration, output, () =>
         {
@@ -81,6 +86,31 @@ internal static class SegmentBenchmark
             }
         });
         return 0;
+    }
+
+    private static void MeasureDataKeys(TimeSpan duration, TextWriter output)
+    {
+        var directory = Directory.CreateTempSubdirectory("coffer-bench-kms-").FullName;
+        try
+        {
+            var database = SqliteDatabase.Open(Path.Combine(directory, "metadata.db"));
+            using var master = MasterKey.Generate();
+            IDataKeyService keys = new KeyManagementService(database, master, new KmsOptions(), TimeProvider.System);
+            var context = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["aws:s3:arn"] = "arn:aws:s3:::coffer-bench/small-000123",
+                ["coffer:write"] = "3f1c2a9b8e7d6c5b4a39281706f5e4d3",
+            };
+            using var wrapped = keys.GenerateDataKeyAsync(null, context, CancellationToken.None).GetAwaiter().GetResult();
+            Measure("data key generate", 0, duration, output, () => keys.GenerateDataKeyAsync(null, context, CancellationToken.None).GetAwaiter().GetResult().Dispose());
+            Measure("data key unwrap", 0, duration, output, () => keys.DecryptDataKeyAsync(wrapped.WrappedKey, context, CancellationToken.None).GetAwaiter().GetResult().Dispose());
+            database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>Calls <paramref name="segment"/> with the plaintext, ciphertext and tag ranges of every segment of the 64 MiB object.</summary>

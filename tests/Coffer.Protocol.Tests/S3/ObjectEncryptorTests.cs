@@ -63,7 +63,7 @@ public sealed class ObjectEncryptorTests : IAsyncLifetime
 
         var (stored, record) = await SealAsync("b", "k", 0, choice, request);
         using var customer = mode == "SSE-C" ? Request(mode) : null;
-        var read = await ReadAsync(_encryptor.Opener("b", "k", choice, customer), record, stored);
+        var read = await ReadAsync(_encryptor.Opener("b", "k", choice, null, customer), record, stored);
 
         Assert.Equal(Content, read);
         Assert.Equal(mode, record.Mode);
@@ -79,9 +79,9 @@ public sealed class ObjectEncryptorTests : IAsyncLifetime
         using var wrong = SseRequest.ForWrite(CustomerHeaders(new byte[32]), secure: true, allowCustomerKeysOverHttp: false);
         var plain = await _encryptor.ChooseAsync(SseRequest.None, BucketEncryption.Default, default);
 
-        Assert.Equal(S3ErrorCode.InvalidRequest, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", choice, null)).Code);
-        Assert.Equal(S3ErrorCode.AccessDenied, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", choice, wrong)).Code);
-        Assert.Equal(S3ErrorCode.InvalidRequest, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", plain, request)).Code);
+        Assert.Equal(S3ErrorCode.InvalidRequest, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", choice, null, null)).Code);
+        Assert.Equal(S3ErrorCode.AccessDenied, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", choice, null, wrong)).Code);
+        Assert.Equal(S3ErrorCode.InvalidRequest, Assert.Throws<S3Exception>(() => _encryptor.Opener("b", "k", plain, null, request)).Code);
         await Assert.ThrowsAsync<S3Exception>(() => _encryptor.SealAsync("b", "k", 1, choice, wrong, default));
     }
 
@@ -91,7 +91,7 @@ public sealed class ObjectEncryptorTests : IAsyncLifetime
         var choice = await _encryptor.ChooseAsync(SseRequest.None, BucketEncryption.Default, default);
         var (stored, record) = await SealAsync("b", "k", 0, choice, SseRequest.None);
 
-        await Assert.ThrowsAsync<KmsException>(() => ReadAsync(_encryptor.Opener("b", "other", choice, null), record, stored));
+        await Assert.ThrowsAsync<KmsException>(() => ReadAsync(_encryptor.Opener("b", "other", choice, null, null), record, stored));
     }
 
     [Fact]
@@ -103,11 +103,11 @@ public sealed class ObjectEncryptorTests : IAsyncLifetime
         var (stored, record) = await SealAsync("b", "k", 0, choice, request);
 
         await _kms.DisableKeyAsync(key.KeyId, default);
-        var error = await Assert.ThrowsAsync<KmsException>(() => ReadAsync(_encryptor.Opener("b", "k", choice, null), record, stored));
+        var error = await Assert.ThrowsAsync<KmsException>(() => ReadAsync(_encryptor.Opener("b", "k", choice, null, null), record, stored));
         await _kms.EnableKeyAsync(key.KeyId, default);
 
         Assert.Equal(KmsErrorCode.Disabled, error.Code);
-        Assert.Equal(Content, await ReadAsync(_encryptor.Opener("b", "k", choice, null), record, stored));
+        Assert.Equal(Content, await ReadAsync(_encryptor.Opener("b", "k", choice, null, null), record, stored));
     }
 
     private async Task<(byte[] Stored, ObjectEncryption Record)> SealAsync(string bucket, string key, int part, ObjectEncryption choice, SseRequest request)

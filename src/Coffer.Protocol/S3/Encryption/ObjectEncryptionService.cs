@@ -129,7 +129,7 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, BucketC
                 }
             }
 
-            return new ReadEncryption(encryptor.Opener(info.Bucket, info.Key, record, customerKey), customerKey, customerKey?.CustomerKeyMd5);
+            return new ReadEncryption(encryptor.Opener(info.Bucket, info.Key, record, info.Encryption, customerKey), record, customerKey);
         }
         catch (KmsException e)
         {
@@ -144,11 +144,15 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, BucketC
     }
 
     /// <summary>The SSE headers of a write's or read's response.</summary>
-    public static void WriteHeaders(S3Context context, string? encryption, string? customerKeyMd5)
+    public static void WriteHeaders(S3Context context, string? encryption, string? customerKeyMd5) =>
+        WriteHeaders(context, encryption is null ? null : ObjectEncryption.FromJson(encryption), customerKeyMd5);
+
+    /// <inheritdoc cref="WriteHeaders(S3Context, string?, string?)"/>
+    public static void WriteHeaders(S3Context context, ObjectEncryption? record, string? customerKeyMd5)
     {
-        if (encryption is not null)
+        if (record is not null)
         {
-            SseResponse.WriteHeaders(context.Response, ObjectEncryption.FromJson(encryption), customerKeyMd5);
+            SseResponse.WriteHeaders(context.Response, record, customerKeyMd5);
         }
     }
 }

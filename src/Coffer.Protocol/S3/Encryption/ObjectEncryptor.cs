@@ -75,9 +75,10 @@ internal sealed class ObjectEncryptor(IDataKeyService keys, int segmentSize = Ob
 
     /// <summary>
     /// The opener for an object's content. <paramref name="objectRecord"/> is the object's record
-    /// (for a multipart object, its upload's choice); its SSE-C key, if any, must come with the read.
+    /// (for a multipart object, its upload's choice), parsed from <paramref name="objectJson"/>;
+    /// its SSE-C key, if any, must come with the read.
     /// </summary>
-    public IContentOpener Opener(string bucket, string key, ObjectEncryption objectRecord, SseRequest? customerKey)
+    public IContentOpener Opener(string bucket, string key, ObjectEncryption objectRecord, string? objectJson, SseRequest? customerKey)
     {
         if (objectRecord.IsCustomer)
         {
@@ -90,7 +91,8 @@ internal sealed class ObjectEncryptor(IDataKeyService keys, int segmentSize = Ob
 
         return new SegmentOpener(async (metadata, cancellationToken) =>
         {
-            var record = ObjectEncryption.FromJson(metadata);
+            // A whole object's blob carries the object's own record: no need to parse it again.
+            var record = ReferenceEquals(metadata, objectJson) ? objectRecord : ObjectEncryption.FromJson(metadata);
             var partNumber = record.PartNumber;
             var binding = new SegmentBinding(bucket, key, record.WriteId!, partNumber);
             if (record.IsCustomer)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Pipelines;
 using Coffer.Protocol.Http;
 using Coffer.Protocol.S3.Encryption;
 using Coffer.Storage;
@@ -10,7 +9,6 @@ namespace Coffer.Protocol.S3.Handlers;
 /// <summary>GetObject and HeadObject.</summary>
 internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionService encryption)
 {
-    private const int CopyBlockSize = 1024 * 1024;
     private const int MaxAttempts = 3;
 
     public async Task GetAsync(S3Context context, bool head)
@@ -37,7 +35,7 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
             if (head)
             {
                 WriteHeaders(context, info, range);
-                ObjectEncryptionService.WriteHeaders(context, info.Encryption, decryption.CustomerKeyMd5);
+                ObjectEncryptionService.WriteHeaders(context, decryption.Record, decryption.CustomerKeyMd5);
                 return;
             }
 
@@ -65,8 +63,8 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
             await using (content.ConfigureAwait(false))
             {
                 WriteHeaders(context, info, range);
-                ObjectEncryptionService.WriteHeaders(context, info.Encryption, decryption.CustomerKeyMd5);
-                await CopyAsync(content, context.Response.BodyWriter, range?.Length ?? info.Size, context.Aborted).ConfigureAwait(false);
+                ObjectEncryptionService.WriteHeaders(context, decryption.Record, decryption.CustomerKeyMd5);
+                await BodyCopy.CopyAsync(content, context.Response.BodyWriter, range?.Length ?? info.Size, context.Aborted).ConfigureAwait(false);
             }
 
             return;
@@ -151,27 +149,5 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
     }
 
     /// <summary>Reads the content straight into the response pipe's buffers: one copy from the page cache, none in between.</summary>
-    private static async Task CopyAsync(Stream source, PipeWriter destination, long length, CancellationToken cancellationToken)
-    {
-        while (length > 0)
-        {
-            var memory = destination.GetMemory((int)Math.Min(CopyBlockSize, length));
-            var want = (int)Math.Min(memory.Length, length);
-            var read = await source.ReadAsync(memory[..want], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("The stored object is shorter than its metadata says.");
-            }
-
-            destination.Advance(read);
-            length -= read;
-            var flushed = await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (flushed.IsCanceled || flushed.IsCompleted)
-            {
-                return;
-            }
-        }
-    }
-
     internal static string Quote(string etag) => "\"" + etag + "\"";
 }

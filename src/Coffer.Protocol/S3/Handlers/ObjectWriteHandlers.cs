@@ -39,7 +39,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         }, body, context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(info.ETag);
-        ObjectEncryptionService.WriteHeaders(context, info.Encryption, customerKeyMd5);
+        ObjectEncryptionService.WriteHeaders(context, write?.Record, customerKeyMd5);
         ChecksumRequest.ToResponse(info.Checksum, context.Response);
         context.Response.StatusCode = 200;
     }
@@ -75,7 +75,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             }, source.Content, context.Aborted).ConfigureAwait(false);
         }
 
-        ObjectEncryptionService.WriteHeaders(context, copied.Encryption, customerKeyMd5);
+        ObjectEncryptionService.WriteHeaders(context, write?.Record, customerKeyMd5);
 
         var xml = new XmlBuilder()
             .Start("CopyObjectResult", S3Context.Xmlns)
