@@ -84,7 +84,18 @@ public sealed class ObjectStore
                 return null;
             }
 
-            return new PartsReadStream(parts, start, end, (part, partStart, partEnd, ct) => OpenAsync(part.Encryption, part.Size, partStart, partEnd, opener, offset => OpenBlob(part.BlobId, offset), ct), lease);
+            var stream = new PartsReadStream(parts, start, end, (part, partStart, partEnd, ct) => OpenAsync(part.Encryption, part.Size, partStart, partEnd, opener, offset => OpenBlob(part.BlobId, offset), ct), lease);
+            try
+            {
+                await stream.OpenFirstPartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return stream;
         }
 
         if (info.BlobId is null)

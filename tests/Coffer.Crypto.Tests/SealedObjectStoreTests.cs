@@ -91,6 +91,20 @@ public sealed class SealedObjectStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Multipart_AnOpenerThatRefuses_FailsTheOpen_NotTheFirstRead()
+    {
+        var upload = await _store.CreateUploadAsync("b", "refused", new ObjectHeaders(), null, null, "upload-encryption", default);
+        var data = Content(ObjectStore.MinPartSize);
+        var part = await _store.UploadPartAsync(upload, 1, new MemoryStream(data), data.Length, null, null, Sealer("refused-part", "b", "refused", 1), default);
+        var info = await _store.CompleteUploadAsync(upload, [new CompletedPart(1, part.ETag)], WriteCondition.None, _ => null, default);
+        var refusing = new SegmentOpener((_, _) => throw new TimeoutException("the key service refuses"));
+
+        // Refused while opening, as for a single object, so the server can still answer with an error.
+        await Assert.ThrowsAsync<TimeoutException>(() => _store.OpenContentAsync(info, 1000, data.Length - 1, refusing, default));
+        Assert.Equal(data[1000..], await ReadAsync(info, 1000, data.Length - 1));
+    }
+
+    [Fact]
     public async Task ChangedByteOnDisk_FailsTheRead()
     {
         var content = Content(200_000);

@@ -12,11 +12,19 @@ namespace Coffer.IntegrationTests;
 /// </summary>
 public sealed class ClientScriptTests(ITestOutputHelper output)
 {
+    /// <summary>What the SSE sessions' bodies repeat, to be looked for on disk.</summary>
+    internal const string SseMarker = "COFFER-SSE-SESSION-MARKER-5e0b";
+
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(10);
 
     public static TheoryData<string> Pythons => new() { "python3", "/usr/bin/python3" };
 
     public static TheoryData<string> AwsClis => new() { "aws", "/usr/bin/aws" };
+
+    /// <summary>SSE-C needs TLS unless the operator allows it over HTTP, as these loopback tests do.</summary>
+    internal static Dictionary<string, string> SseServerEnvironment => new() { ["COFFER_ALLOW_SSE_C_OVER_HTTP"] = "true" };
+
+    private static Dictionary<string, string> SseSessionEnvironment => new() { ["COFFER_SSE_MARKER"] = SseMarker, ["COFFER_SSE_KEEP_OBJECTS"] = "1" };
 
     [Theory]
     [MemberData(nameof(Pythons))]
@@ -120,7 +128,62 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         await RunSessionAsync(executable, bash, [ScriptPath("iam_tenants_cli.sh"), executable], environment);
     }
 
-    private async Task RunSessionAsync(string client, string executable, IReadOnlyList<string> arguments, IDictionary<string, string>? serverEnvironment = null)
+    /// <summary>
+    /// Encryption at rest with boto3 (scripts/sse_session.py): uploads in every SSE mode, single and
+    /// multipart, with their response headers; SSE-C keys right, wrong and missing; a bucket policy
+    /// that demands one KMS key; disabled keys, keys pending deletion, rotation. The objects are
+    /// left in place, and no file of the data directory may hold their plaintext.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task SseBoto3Session_PassesEveryCheck_AndLeavesNoPlaintextOnDisk(string python)
+    {
+        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
+        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
+        if (python == "python3")
+        {
+            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
+        }
+
+        await RunSessionAsync(executable, executable, [ScriptPath("sse_session.py")], SseServerEnvironment, SseSessionEnvironment, AssertNoSseMarkerOnDisk);
+    }
+
+    /// <summary>
+    /// Encryption at rest with the aws cli (scripts/sse_session_cli.sh): <c>aws kms</c> for the keys,
+    /// <c>aws s3 cp --sse / --sse-kms-key-id / --sse-c</c> single and multipart, <c>aws s3api</c> for
+    /// the SSE fields, SSE-C keys, bucket encryption and a bucket policy; key states and rotation
+    /// (cli v2.9 predates rotate-key-on-demand: curl --aws-sigv4 sends it). No plaintext on disk.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AwsClis))]
+    public async Task SseAwsCliSession_PassesEveryCheck_AndLeavesNoPlaintextOnDisk(string aws)
+    {
+        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
+        var bash = RequireExecutable("bash", "apt-get install bash");
+        RequireExecutable("curl", "apt-get install curl");
+        RequireExecutable("openssl", "apt-get install openssl");
+        if (aws == "aws")
+        {
+            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
+        }
+
+        await RunSessionAsync(executable, bash, [ScriptPath("sse_session_cli.sh"), executable], SseServerEnvironment, SseSessionEnvironment, AssertNoSseMarkerOnDisk);
+    }
+
+    private static void AssertNoSseMarkerOnDisk(CofferServer server)
+    {
+        Assert.True(DataDirectory.BlobFileCount(server.DataDirectory) > 0, "the session left its objects in place");
+        var plaintext = DataDirectory.FilesContaining(server.DataDirectory, Encoding.ASCII.GetBytes(SseMarker));
+        Assert.True(plaintext.Count == 0, "plaintext of encrypted objects on disk in: " + string.Join(", ", plaintext));
+    }
+
+    private async Task RunSessionAsync(
+        string client,
+        string executable,
+        IReadOnlyList<string> arguments,
+        IDictionary<string, string>? serverEnvironment = null,
+        IDictionary<string, string>? sessionEnvironment = null,
+        Action<CofferServer>? afterSession = null)
     {
         await using var server = await CofferServer.StartAsync(environment: serverEnvironment);
         var start = new ProcessStartInfo(executable)
@@ -147,6 +210,10 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
         start.Environment["no_proxy"] = "127.0.0.1,localhost";
         start.Environment["PYTHONUNBUFFERED"] = "1";
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        foreach (var (name, value) in sessionEnvironment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var (exitCode, sessionOutput) = await RunAsync(start, SessionTimeout);
         output.WriteLine(sessionOutput);
@@ -164,6 +231,7 @@ public sealed class ClientScriptTests(ITestOutputHelper output)
             --- last lines of the server's output ---
             {serverOutput}
             """);
+        afterSession?.Invoke(server);
     }
 
     /// <summary>Runs to the end (or kills after <paramref name="timeout"/>); stdout and stderr interleaved as they arrive.</summary>

@@ -10,8 +10,6 @@ namespace Coffer.IntegrationTests;
 /// </summary>
 public sealed class KmsMasterKeyTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
     private readonly string _data = Directory.CreateTempSubdirectory("coffer-master-").FullName;
 
     public void Dispose()
@@ -131,42 +129,11 @@ public sealed class KmsMasterKeyTests : IDisposable
         Assert.Equal(0, await server.StopAsync(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>A start is refused with one line and exit code 1, and leaves every file as it was.</summary>
-    private async Task AssertRefusedAsync(Dictionary<string, string>? environment, string? keyFile)
-    {
-        var before = Snapshot();
-        var result = await CofferAsync(environment, "serve", "--data", _data, "--listen", "127.0.0.1:0");
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var error = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("does not open this data directory's secrets", error, StringComparison.Ordinal);
-        Assert.Contains(keyFile ?? "COFFER_MASTER_KEY", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("listening", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot());
-    }
-
-    /// <summary>Every file under the data directory with its SHA-256, but the lock file and SQLite's own side files.</summary>
-    private Dictionary<string, string> Snapshot() =>
-        Directory.EnumerateFiles(_data, "*", SearchOption.AllDirectories)
-            .Where(path => !path.EndsWith("coffer.lock", StringComparison.Ordinal) && !path.EndsWith("-shm", StringComparison.Ordinal) && !path.EndsWith("-wal", StringComparison.Ordinal))
-            .ToDictionary(path => Path.GetRelativePath(_data, path), path => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+    private Task AssertRefusedAsync(Dictionary<string, string>? environment, string? keyFile) =>
+        OfflineCoffer.AssertStartRefusedAsync(_data, environment, keyFile ?? "COFFER_MASTER_KEY");
 
     private static Dictionary<string, string> MasterKey(string base64) => new() { ["COFFER_MASTER_KEY"] = base64 };
 
-    private static Task<ExternalProcess.Result> CofferAsync(Dictionary<string, string>? environment, params string[] args)
-    {
-        var full = new Dictionary<string, string?>
-        {
-            ["COFFER_ROOT_ACCESS_KEY"] = CofferServer.AccessKey,
-            ["COFFER_ROOT_SECRET_KEY"] = CofferServer.SecretKey,
-            ["COFFER_MASTER_KEY"] = null,
-            ["COFFER_NEW_MASTER_KEY"] = null,
-        };
-        foreach (var (name, value) in environment ?? [])
-        {
-            full[name] = value;
-        }
-
-        return ExternalProcess.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "coffer.dll"), .. args], full, Timeout);
-    }
+    private static Task<ExternalProcess.Result> CofferAsync(Dictionary<string, string>? environment, params string[] args) =>
+        OfflineCoffer.RunAsync(environment, args);
 }

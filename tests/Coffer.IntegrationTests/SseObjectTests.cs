@@ -101,6 +101,32 @@ public sealed class SseObjectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kms_DisabledKey_RefusesAMultipartObjectWithKmsDisabled_NotAnInternalError()
+    {
+        var keyArn = await CreateKmsKeyAsync();
+        var created = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = "mp-kms-disabled",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = keyArn,
+        });
+        var content = Content(100_000);
+        var part = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "mp-kms-disabled", UploadId = created.UploadId, PartNumber = 1, InputStream = new MemoryStream(content) });
+        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "mp-kms-disabled", UploadId = created.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+
+        Assert.Equal(200, (await _kms.SendAsync("DisableKey", new { KeyId = keyArn })).Status);
+        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.GetObjectAsync(Bucket, "mp-kms-disabled"));
+        var copyError = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.CopyObjectAsync(Bucket, "mp-kms-disabled", Bucket, "mp-kms-disabled-copy"));
+        Assert.Equal(200, (await _kms.SendAsync("EnableKey", new { KeyId = keyArn })).Status);
+        using var again = await _s3.GetObjectAsync(Bucket, "mp-kms-disabled");
+
+        Assert.Equal(("KMS.DisabledException", 400), (error.ErrorCode, (int)error.StatusCode));
+        Assert.Equal("KMS.DisabledException", copyError.ErrorCode);
+        Assert.Equal(content, await ReadAsync(again.ResponseStream));
+    }
+
+    [Fact]
     public async Task CustomerKey_RightKeyReads_WrongOrMissingKeyIsRefused()
     {
         var content = Content(100_000);

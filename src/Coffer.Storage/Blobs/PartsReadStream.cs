@@ -45,16 +45,24 @@ internal sealed class PartsReadStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Opens the part the read starts in now rather than at the first read, so that a refusal to
+    /// open it (its KMS key disabled, say) is an error response, not a response cut short.
+    /// </summary>
+    public async ValueTask OpenFirstPartAsync(CancellationToken cancellationToken)
+    {
+        if (_index < _parts.Count && _partStart <= _end)
+        {
+            await OpenCurrentPartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (_index < _parts.Count && _partStart <= _end)
         {
             var part = _parts[_index];
-            if (_current is null && part.Size > 0)
-            {
-                _current = await _openPart(part, _offsetInPart, Math.Min(part.Size - 1, _end - _partStart), cancellationToken).ConfigureAwait(false);
-                _offsetInPart = 0;
-            }
+            await OpenCurrentPartAsync(cancellationToken).ConfigureAwait(false);
 
             var n = _current is null ? 0 : await _current.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (n > 0 || buffer.IsEmpty)
@@ -94,5 +102,15 @@ internal sealed class PartsReadStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask OpenCurrentPartAsync(CancellationToken cancellationToken)
+    {
+        var part = _parts[_index];
+        if (_current is null && part.Size > 0)
+        {
+            _current = await _openPart(part, _offsetInPart, Math.Min(part.Size - 1, _end - _partStart), cancellationToken).ConfigureAwait(false);
+            _offsetInPart = 0;
+        }
     }
 }
