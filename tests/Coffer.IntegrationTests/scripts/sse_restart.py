@@ -22,50 +22,16 @@ import io
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 import uuid
 
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+from sse_common import (  # noqa: E402  (sets the environment before boto3 loads)
+    ENDPOINT, MARKER, MIB, REGION, ROOT, TRANSFER, CheckFailed, body, check, eq, ok, rotate_on_demand,
+)
 
 import boto3  # noqa: E402
 import botocore  # noqa: E402
-from boto3.s3.transfer import TransferConfig  # noqa: E402
-from botocore.auth import SigV4Auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
-
-ENDPOINT = os.environ["COFFER_ENDPOINT"]
-ROOT = (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"])
-MARKER = os.environ.get("COFFER_SSE_MARKER", "COFFER-SSE-PLAINTEXT-MARKER").encode("ascii")
-REGION = "us-east-1"
-MIB = 1024 * 1024
-TRANSFER = TransferConfig(multipart_threshold=8 * MIB, multipart_chunksize=8 * MIB, max_concurrency=2)
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def eq(actual, expected, what):
-    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(what):
-    print(f"  ok  {what}", flush=True)
-
-
-def body(size):
-    block = MARKER + b"\n" + os.urandom(4093 - len(MARKER))
-    return (block * (size // len(block) + 1))[:size]
 
 
 def sha256(data):
@@ -78,25 +44,6 @@ def clients():
         signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}, read_timeout=120))
     kms = session.client("kms", endpoint_url=ENDPOINT, config=Config(retries={"max_attempts": 1}))
     return s3, kms
-
-
-def kms_json(operation, request):
-    """A KMS request signed by hand: for the operations botocore 1.26 does not know."""
-    data = json.dumps(request).encode()
-    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"TrentService.{operation}"}
-    signed = AWSRequest(method="POST", url=ENDPOINT + "/", data=data, headers=headers)
-    SigV4Auth(Credentials(*ROOT), "kms", REGION).add_auth(signed)
-    try:
-        with urllib.request.urlopen(urllib.request.Request(ENDPOINT + "/", data=data, headers=dict(signed.headers.items()), method="POST")) as response:
-            return json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        raise CheckFailed(f"KMS {operation}: HTTP {error.code} {error.read().decode()}") from None
-
-
-def rotate_on_demand(kms, key_id):
-    if hasattr(kms, "rotate_key_on_demand"):
-        return kms.rotate_key_on_demand(KeyId=key_id)
-    return kms_json("RotateKeyOnDemand", {"KeyId": key_id})
 
 
 def customer_args(manifest, entry):
