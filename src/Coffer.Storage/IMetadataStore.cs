@@ -25,15 +25,39 @@ public interface IMetadataStore
     /// <summary>Sets (or, with null, removes) a configuration document of an existing bucket.</summary>
     Task SetBucketConfigAsync(string bucket, string name, string? value, CancellationToken cancellationToken);
 
+    /// <summary>Turns versioning on or suspends it; <see cref="StorageError.NoSuchBucket"/> when there is no such bucket.</summary>
+    Task SetBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken);
+
+    /// <summary>The current version of the key (possibly a delete marker), with the bucket's versioning; null when there is none.</summary>
     Task<ObjectInfo?> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces the object row under <paramref name="condition"/>.</summary>
+    /// <summary>One version of the key ("null" for the null version), current or not; null when there is none.</summary>
+    Task<ObjectInfo?> GetObjectVersionAsync(string bucket, string key, string versionId, bool includeInlineData, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="info"/> (whose <see cref="ObjectInfo.VersionId"/> is a fresh id) the
+    /// current version under <paramref name="condition"/>, as the bucket's versioning says: the
+    /// previous version is kept when versioning is on, and the null version replaced otherwise.
+    /// </summary>
     Task<WriteResult> PutObjectAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken);
 
-    /// <summary>Removes the object row; its previous row is null when there was none.</summary>
-    Task<WriteResult> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the key as S3 does without a version id: removes the row in a never-versioned bucket,
+    /// otherwise writes a delete marker (id <paramref name="markerVersionId"/>, or the null version when suspended).
+    /// </summary>
+    Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes one version for good (the next newest becomes current when it was the current one);
+    /// <see cref="WriteResult.Written"/> is the removed version, null when there was no such version.
+    /// </summary>
+    Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken);
+
+    /// <summary>Current versions that are not delete markers, in key order (ListObjects).</summary>
     IKeyRangeReader KeyRange(string bucket);
+
+    /// <summary>Every version and delete marker, in key order then newest first (ListObjectVersions).</summary>
+    IVersionRangeReader VersionRange(string bucket);
 
     Task<bool> IsBlobReferencedAsync(string blobId, CancellationToken cancellationToken);
 

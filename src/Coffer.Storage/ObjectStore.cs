@@ -5,6 +5,7 @@ using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
 using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
+using Coffer.Storage.Versions;
 
 namespace Coffer.Storage;
 
@@ -28,6 +29,7 @@ public sealed class ObjectStore
     private readonly IBlobStore _blobs;
     private readonly TimeProvider _time;
     private readonly BlobLeases _leases;
+    private readonly VersionIds _versionIds;
 
     public ObjectStore(IMetadataStore metadata, IBlobStore blobs, TimeProvider time)
     {
@@ -35,6 +37,7 @@ public sealed class ObjectStore
         _blobs = blobs;
         _time = time;
         _leases = new BlobLeases(blobs);
+        _versionIds = new VersionIds(time);
     }
 
     public IMetadataStore Metadata => _metadata;
@@ -43,17 +46,36 @@ public sealed class ObjectStore
         await _metadata.GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false)
         ?? throw new StorageException(StorageError.NoSuchBucket);
 
+    /// <summary>The current version of the key; <see cref="StorageError.NoSuchKey"/> when there is none or it is a delete marker.</summary>
     public async Task<ObjectInfo> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken)
     {
-        var info = await _metadata.GetObjectAsync(bucket, key, includeInlineData, cancellationToken).ConfigureAwait(false);
+        var info = await GetObjectAsync(bucket, key, null, includeInlineData, cancellationToken).ConfigureAwait(false);
+        return info.IsDeleteMarker ? throw new StorageException(StorageError.NoSuchKey) : info;
+    }
+
+    /// <summary>
+    /// The current version (<paramref name="versionId"/> null) or the named one ("null" for the null
+    /// version); either may be a delete marker. <see cref="StorageError.NoSuchKey"/> or
+    /// <see cref="StorageError.NoSuchVersion"/> when there is none.
+    /// </summary>
+    public async Task<ObjectInfo> GetObjectAsync(string bucket, string key, string? versionId, bool includeInlineData, CancellationToken cancellationToken)
+    {
+        var info = versionId is null
+            ? await _metadata.GetObjectAsync(bucket, key, includeInlineData, cancellationToken).ConfigureAwait(false)
+            : await _metadata.GetObjectVersionAsync(bucket, key, versionId, includeInlineData, cancellationToken).ConfigureAwait(false);
         if (info is not null)
         {
             return info;
         }
 
         await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        throw new StorageException(StorageError.NoSuchKey);
+        throw versionId is null
+            ? new StorageException(StorageError.NoSuchKey)
+            : new StorageException(StorageError.NoSuchVersion, "The specified version does not exist.");
     }
+
+    public Task SetVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken) =>
+        _metadata.SetBucketVersioningAsync(bucket, status, cancellationToken);
 
     /// <summary>
     /// Opens the content of <paramref name="info"/> positioned at <paramref name="offset"/>.
@@ -75,9 +97,11 @@ public sealed class ObjectStore
             var parts = await _metadata.GetObjectPartsAsync(info.UploadId, cancellationToken).ConfigureAwait(false);
             var lease = _leases.Acquire(parts.Select(p => p.BlobId).ToList());
 
-            // Blobs are deleted only after the commit that replaces their object, so if the object is
+            // Blobs are deleted only after the commit that removes their version, so if the version is
             // still this upload now that the parts are leased, none of them can go away mid-read.
-            var current = await _metadata.GetObjectAsync(info.Bucket, info.Key, includeInlineData: false, cancellationToken).ConfigureAwait(false);
+            var current = info.VersionId is null
+                ? await _metadata.GetObjectAsync(info.Bucket, info.Key, includeInlineData: false, cancellationToken).ConfigureAwait(false)
+                : await _metadata.GetObjectVersionAsync(info.Bucket, info.Key, info.PublicVersionId, includeInlineData: false, cancellationToken).ConfigureAwait(false);
             if (current?.UploadId != info.UploadId || parts.Count != info.PartsCount)
             {
                 lease.Dispose();
@@ -155,13 +179,13 @@ public sealed class ObjectStore
             BlobId = blobId,
             InlineData = blobId is null ? written.Inline : null,
             Encryption = request.Sealer?.Metadata,
+            VersionId = _versionIds.Next(),
         };
-        await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
-        return info;
+        return await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Commits a row whose blob (if any) is already durable; on failure the blob is removed.</summary>
-    private async Task CommitAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken)
+    /// <summary>Commits a row whose blob (if any) is already durable; on failure the blob is removed. Returns the row as stored.</summary>
+    private async Task<ObjectInfo> CommitAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken)
     {
         WriteResult result;
         try
@@ -180,13 +204,37 @@ public sealed class ObjectStore
         }
 
         Release(result.ReleasedBlobs);
+        return result.Written ?? info;
     }
 
-    public async Task<ObjectInfo?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Without <paramref name="versionId"/>, deletes the key as the bucket's versioning says
+    /// (<see cref="WriteResult.Written"/> is the delete marker, if one was written); with it,
+    /// removes that version for good (<see cref="WriteResult.Written"/> is what was removed).
+    /// </summary>
+    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        var result = await _metadata.DeleteObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var result = versionId is null
+            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
         Release(result.ReleasedBlobs);
-        return result.Previous;
+        return result;
+    }
+
+    /// <summary>ListObjectVersions; <paramref name="versionIdMarker"/> as clients send it ("null" or an id).</summary>
+    public async Task<VersionListPage> ListVersionsAsync(string bucket, string prefix, string? delimiter, string? keyMarker, string? versionIdMarker, int maxKeys, CancellationToken cancellationToken)
+    {
+        await GetBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+        var versionMarker = versionIdMarker;
+        if (keyMarker is not null && versionIdMarker == VersionIds.Null)
+        {
+            // The null version sorts by its hidden id; gone since the last page, continue after its key.
+            var nullVersion = await _metadata.GetObjectVersionAsync(bucket, keyMarker, VersionIds.Null, includeInlineData: false, cancellationToken).ConfigureAwait(false);
+            versionMarker = nullVersion is null ? null : nullVersion.VersionId ?? string.Empty;
+        }
+
+        var query = new VersionListQuery(prefix, delimiter, keyMarker, keyMarker is null ? null : versionMarker, maxKeys);
+        return await VersionLister.ListAsync(_metadata.VersionRange(bucket), query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ListPage> ListAsync(string bucket, ListQuery query, CancellationToken cancellationToken)
@@ -271,6 +319,7 @@ public sealed class ObjectStore
         UploadInfo upload, IReadOnlyList<CompletedPart> parts, WriteCondition condition, Func<IReadOnlyList<PartInfo>, ObjectChecksum?> combineChecksums, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var versionId = _versionIds.Next();
         var (info, result) = await _metadata.CompleteUploadAsync(upload, parts, MinPartSize, condition, placed =>
         {
             var md5s = new byte[placed.Count * 16];
@@ -293,6 +342,7 @@ public sealed class ObjectStore
 
                 // The upload's choice; each part carries its own data key.
                 Encryption = upload.Encryption,
+                VersionId = versionId,
             };
         }, CancellationToken.None).ConfigureAwait(false);
         Release(result.ReleasedBlobs);

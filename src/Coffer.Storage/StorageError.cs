@@ -15,4 +15,5 @@ public enum StorageError
     InvalidPart,
     InvalidPartOrder,
     EntityTooSmall,
+    NoSuchVersion,
 }

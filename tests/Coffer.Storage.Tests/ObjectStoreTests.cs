@@ -259,9 +259,9 @@ public sealed class ObjectStoreTests : IAsyncLifetime
     {
         await PutAsync("k", RandomBytes(200_000));
 
-        var deleted = await _store.DeleteAsync("b", "k", default);
+        var deleted = await _store.DeleteAsync("b", "k", null, default);
 
-        Assert.NotNull(deleted);
+        Assert.NotNull(deleted.Previous);
         await AssertNothingStoredAsync("k");
     }
 

@@ -1,3 +1,4 @@
 namespace Coffer.Storage.Buckets;
 
-public sealed record BucketInfo(string Name, DateTimeOffset CreatedAt, string Region);
+/// <param name="Versioning">Null while versioning was never turned on.</param>
+public sealed record BucketInfo(string Name, DateTimeOffset CreatedAt, string Region, VersioningStatus? Versioning = null);

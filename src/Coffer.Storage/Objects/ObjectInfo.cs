@@ -1,6 +1,10 @@
+using Coffer.Storage.Buckets;
+using Coffer.Storage.Versions;
+
 namespace Coffer.Storage.Objects;
 
-public sealed class ObjectInfo
+/// <summary>One version of an object (the only one in an unversioned bucket), or a delete marker.</summary>
+public sealed record ObjectInfo
 {
     public required string Bucket { get; init; }
 
@@ -34,4 +38,22 @@ public sealed class ObjectInfo
 
     /// <summary>The content of a small object kept in the metadata store, when it was loaded.</summary>
     public byte[]? InlineData { get; init; }
+
+    /// <summary>
+    /// The version's internal id (newest sorts first). A null version has one too, for ordering,
+    /// but is named "null" to clients; rows written before versioning existed have none.
+    /// </summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>Written while the bucket was unversioned or suspended: S3's "null" version.</summary>
+    public bool IsNullVersion { get; init; }
+
+    /// <summary>A delete marker: no content, and GET of the key answers NoSuchKey while it is current.</summary>
+    public bool IsDeleteMarker { get; init; }
+
+    /// <summary>The bucket's versioning when the row was read or written; null for a never-versioned bucket.</summary>
+    public VersioningStatus? BucketVersioning { get; init; }
+
+    /// <summary>The id clients see: "null" for a null version.</summary>
+    public string PublicVersionId => IsNullVersion || VersionId is null ? VersionIds.Null : VersionId;
 }

@@ -4,13 +4,15 @@ using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
 using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
+using Coffer.Storage.Versions;
 using Microsoft.Data.Sqlite;
 
 namespace Coffer.Storage.Sqlite;
 
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption";
+    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption, version_id, null_version, delete_marker";
+    private const string VersionEntryColumns = "key, version_id, null_version, delete_marker, size, etag, last_modified, checksum_algorithm, checksum_type";
     private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset, encryption";
     private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption";
 
@@ -26,7 +28,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     {
         await using var connection = _database.OpenRead();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, created_at, region FROM buckets WHERE name = $name";
+        command.CommandText = "SELECT name, created_at, region, versioning FROM buckets WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadBucket(reader) : null;
@@ -36,7 +38,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     {
         await using var connection = _database.OpenRead();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, created_at, region FROM buckets ORDER BY name";
+        command.CommandText = "SELECT name, created_at, region, versioning FROM buckets ORDER BY name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buckets = new List<BucketInfo>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -67,7 +69,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
         _database.WriteAsync(connection =>
         {
             if (Exists(connection, "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $p)", name)
-                || Exists(connection, "SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $p)", name))
+                || Exists(connection, "SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $p)", name)
+                || Exists(connection, "SELECT EXISTS(SELECT 1 FROM object_versions WHERE bucket = $p)", name))
             {
                 throw new StorageException(StorageError.BucketNotEmpty);
             }
@@ -125,48 +128,116 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return true;
         }, cancellationToken);
 
+    public Task SetBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE buckets SET versioning = $status WHERE name = $name";
+            command.Parameters.AddWithValue("$name", bucket);
+            command.Parameters.AddWithValue("$status", status.ToString());
+            if (command.ExecuteNonQuery() == 0)
+            {
+                throw new StorageException(StorageError.NoSuchBucket);
+            }
+
+            return true;
+        }, cancellationToken);
+
     public async Task<ObjectInfo?> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken)
     {
         await using var connection = _database.OpenRead();
-        return ReadObject(connection, bucket, key, includeInlineData);
+        return ReadRow(connection, "objects", bucket, key, null, includeInlineData, withVersioning: true);
+    }
+
+    public async Task<ObjectInfo?> GetObjectVersionAsync(string bucket, string key, string versionId, bool includeInlineData, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        return ReadRow(connection, "objects", bucket, key, versionId, includeInlineData, withVersioning: true)
+            ?? ReadRow(connection, "object_versions", bucket, key, versionId, includeInlineData, withVersioning: true);
     }
 
     public Task<WriteResult> PutObjectAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
-            EnsureBucket(connection, info.Bucket);
+            var versioning = ReadVersioning(connection, info.Bucket);
             var previous = ReadObject(connection, info.Bucket, info.Key, includeInlineData: false);
             CheckCondition(condition, previous);
-            var released = ReleaseContent(connection, previous);
-            InsertObject(connection, info);
-            return new WriteResult(previous, released);
+            var (written, released) = Supersede(connection, info, previous, versioning);
+            return new WriteResult(previous, released, written);
         }, cancellationToken);
 
-    public Task<WriteResult> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
+    public Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
-            EnsureBucket(connection, bucket);
+            var versioning = ReadVersioning(connection, bucket);
             var previous = ReadObject(connection, bucket, key, includeInlineData: false);
+            if (versioning is not null)
+            {
+                // S3 writes a delete marker whether or not the key had a current version.
+                var marker = new ObjectInfo
+                {
+                    Bucket = bucket,
+                    Key = key,
+                    Size = 0,
+                    ETag = string.Empty,
+                    LastModified = now,
+                    Headers = new ObjectHeaders(),
+                    VersionId = markerVersionId,
+                    IsDeleteMarker = true,
+                };
+                var (written, releasedByMarker) = Supersede(connection, marker, previous, versioning);
+                return new WriteResult(previous, releasedByMarker, written);
+            }
+
             if (previous is null)
             {
                 return WriteResult.Nothing;
             }
 
             var released = ReleaseContent(connection, previous);
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM objects WHERE bucket = $bucket AND key = $key";
-            command.Parameters.AddWithValue("$bucket", bucket);
-            command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
-            command.ExecuteNonQuery();
+            DeleteRow(connection, "objects", bucket, key, null);
             return new WriteResult(previous, released);
+        }, cancellationToken);
+
+    public Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            var versioning = ReadVersioning(connection, bucket);
+            var current = ReadObject(connection, bucket, key, includeInlineData: false);
+            if (current is not null && (versionId == VersionIds.Null ? current.IsNullVersion : !current.IsNullVersion && current.VersionId == versionId))
+            {
+                var releasedCurrent = ReleaseContent(connection, current);
+                DeleteRow(connection, "objects", bucket, key, null);
+
+                // The next newest version, if any, becomes the current one.
+                if (ReadRow(connection, "object_versions", bucket, key, null, includeInlineData: true, withVersioning: false) is { } next)
+                {
+                    DeleteRow(connection, "object_versions", bucket, key, next.VersionId);
+                    InsertRow(connection, "objects", next);
+                }
+
+                return new WriteResult(current, releasedCurrent, current with { BucketVersioning = versioning });
+            }
+
+            var version = ReadRow(connection, "object_versions", bucket, key, versionId, includeInlineData: false, withVersioning: false);
+            if (version is null)
+            {
+                return new WriteResult(current, []);
+            }
+
+            var released = ReleaseContent(connection, version);
+            DeleteRow(connection, "object_versions", bucket, key, version.VersionId);
+            return new WriteResult(current, released, version with { BucketVersioning = versioning });
         }, cancellationToken);
 
     public IKeyRangeReader KeyRange(string bucket) => new RangeReader(_database, bucket);
 
+    public IVersionRangeReader VersionRange(string bucket) => new VersionReader(_database, bucket);
+
     public async Task<bool> IsBlobReferencedAsync(string blobId, CancellationToken cancellationToken)
     {
         await using var connection = _database.OpenRead();
-        return Exists(connection, "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id = $p) OR EXISTS(SELECT 1 FROM parts WHERE blob_id = $p)", blobId);
+        return Exists(connection, "SELECT EXISTS(SELECT 1 FROM objects WHERE blob_id = $p) OR EXISTS(SELECT 1 FROM object_versions WHERE blob_id = $p) OR EXISTS(SELECT 1 FROM parts WHERE blob_id = $p)", blobId);
     }
 
     public async Task<IReadOnlyList<PartInfo>> GetObjectPartsAsync(string uploadId, CancellationToken cancellationToken)
@@ -272,6 +343,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         UploadInfo upload, IReadOnlyList<CompletedPart> parts, long minimumPartSize, WriteCondition condition, Func<IReadOnlyList<PartInfo>, ObjectInfo> build, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
+            var versioning = ReadVersioning(connection, upload.Bucket);
             if (ReadUpload(connection, upload.Bucket, upload.Key, upload.UploadId) is null)
             {
                 // Completing again answers with what the first completion made, while it is still the current object.
@@ -328,10 +400,9 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 offset += part.Size;
             }
 
-            var info = build(placed);
             var previous = ReadObject(connection, upload.Bucket, upload.Key, includeInlineData: false);
             CheckCondition(condition, previous);
-            var released = ReleaseContent(connection, previous);
+            var (info, released) = Supersede(connection, build(placed), previous, versioning);
 
             var chosenNumbers = chosen.Select(p => p.PartNumber).ToHashSet();
             foreach (var unused in stored.Values.Where(p => !chosenNumbers.Contains(p.PartNumber)))
@@ -361,8 +432,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 remove.ExecuteNonQuery();
             }
 
-            InsertObject(connection, info);
-            return (info, new WriteResult(previous, released));
+            return (info, new WriteResult(previous, released, info));
         }, cancellationToken);
 
     public Task<IReadOnlyList<string>> AbortUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken) =>
@@ -405,8 +475,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return blobs;
     }
 
-    private static void CheckCondition(WriteCondition condition, ObjectInfo? previous)
+    /// <summary>Checks a conditional write against the current version; a delete marker counts as no object.</summary>
+    private static void CheckCondition(WriteCondition condition, ObjectInfo? current)
     {
+        var previous = current is { IsDeleteMarker: false } ? current : null;
         if (condition.MustNotExist && previous is not null)
         {
             throw new StorageException(StorageError.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
@@ -440,12 +512,69 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return released;
     }
 
-    private static void InsertObject(SqliteConnection connection, ObjectInfo info)
+    /// <summary>
+    /// Makes <paramref name="info"/> the current version of its key, as the bucket's versioning
+    /// says: with versioning on, <paramref name="current"/> becomes an older version; otherwise
+    /// the new row is the null version, which replaces the null version (current or older) in place.
+    /// Returns the row written and the blobs nothing refers to any more.
+    /// </summary>
+    private static (ObjectInfo Written, List<string> Released) Supersede(SqliteConnection connection, ObjectInfo info, ObjectInfo? current, VersioningStatus? versioning)
+    {
+        var versionId = info.VersionId ?? throw new InvalidOperationException("A new version needs an id.");
+
+        // Ids come from a clock: if it went back, still sort the new version before the current one.
+        if (current?.VersionId is { } currentId && string.CompareOrdinal(versionId, currentId) >= 0)
+        {
+            versionId = VersionIds.Newer(currentId);
+        }
+
+        var row = info with { VersionId = versionId, IsNullVersion = versioning != VersioningStatus.Enabled, BucketVersioning = versioning };
+        var released = new List<string>();
+        if (current is not null)
+        {
+            if (row.IsNullVersion && current.IsNullVersion)
+            {
+                released.AddRange(ReleaseContent(connection, current));
+            }
+            else
+            {
+                Archive(connection, current, current.VersionId ?? VersionIds.Older(versionId));
+            }
+        }
+
+        if (row.IsNullVersion && versioning is not null
+            && ReadRow(connection, "object_versions", row.Bucket, row.Key, VersionIds.Null, includeInlineData: false, withVersioning: false) is { } olderNull)
+        {
+            released.AddRange(ReleaseContent(connection, olderNull));
+            DeleteRow(connection, "object_versions", row.Bucket, row.Key, olderNull.VersionId);
+        }
+
+        InsertRow(connection, "objects", row);
+        return (row, released);
+    }
+
+    /// <summary>Copies the current row, inline content included, into object_versions under <paramref name="versionId"/>.</summary>
+    private static void Archive(SqliteConnection connection, ObjectInfo current, string versionId)
+    {
+        var columns = ObjectColumns.Replace("version_id", "$version", StringComparison.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO object_versions(bucket, {ObjectColumns}, inline_data)
+            SELECT bucket, {columns}, inline_data FROM objects WHERE bucket = $bucket AND key = $key
+            """;
+        command.Parameters.AddWithValue("$bucket", current.Bucket);
+        command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(current.Key));
+        command.Parameters.AddWithValue("$version", versionId);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Writes a row of objects (the current version) or object_versions (an older one); both have the same columns.</summary>
+    private static void InsertRow(SqliteConnection connection, string table, ObjectInfo info)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT OR REPLACE INTO objects(bucket, {ObjectColumns}, inline_data)
-            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $inline)
+            INSERT OR REPLACE INTO {table}(bucket, {ObjectColumns}, inline_data)
+            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $version, $null, $marker, $inline)
             """;
         command.Parameters.AddWithValue("$bucket", info.Bucket);
         command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
@@ -460,9 +589,46 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$upload", (object?)info.UploadId ?? DBNull.Value);
         command.Parameters.AddWithValue("$parts", info.PartsCount);
         command.Parameters.AddWithValue("$enc", (object?)info.Encryption ?? DBNull.Value);
+        command.Parameters.AddWithValue("$version", (object?)info.VersionId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$null", info.IsNullVersion ? 1 : 0);
+        command.Parameters.AddWithValue("$marker", info.IsDeleteMarker ? 1 : 0);
         command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
+
+    private static void DeleteRow(SqliteConnection connection, string table, string bucket, string key, string? versionId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = versionId is null
+            ? $"DELETE FROM {table} WHERE bucket = $bucket AND key = $key"
+            : $"DELETE FROM {table} WHERE bucket = $bucket AND key = $key AND version_id = $version";
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
+        if (versionId is not null)
+        {
+            command.Parameters.AddWithValue("$version", versionId);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The bucket's versioning; <see cref="StorageError.NoSuchBucket"/> when there is no such bucket.</summary>
+    private static VersioningStatus? ReadVersioning(SqliteConnection connection, string bucket)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT versioning FROM buckets WHERE name = $name";
+        command.Parameters.AddWithValue("$name", bucket);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new StorageException(StorageError.NoSuchBucket);
+        }
+
+        return ParseVersioning(reader, 0);
+    }
+
+    private static VersioningStatus? ParseVersioning(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Enum.Parse<VersioningStatus>(reader.GetString(ordinal));
 
     private static bool Exists(SqliteConnection connection, string sql, string parameter)
     {
@@ -480,14 +646,33 @@ public sealed class SqliteMetadataStore : IMetadataStore
         }
     }
 
-    private static ObjectInfo? ReadObject(SqliteConnection connection, string bucket, string key, bool includeInlineData)
+    private static ObjectInfo? ReadObject(SqliteConnection connection, string bucket, string key, bool includeInlineData) =>
+        ReadRow(connection, "objects", bucket, key, null, includeInlineData, withVersioning: false);
+
+    /// <summary>
+    /// A row of objects or object_versions: with <paramref name="versionId"/> null the first in
+    /// version order (the newest), "null" the null version, otherwise that version.
+    /// </summary>
+    private static ObjectInfo? ReadRow(SqliteConnection connection, string table, string bucket, string key, string? versionId, bool includeInlineData, bool withVersioning)
     {
+        var filter = versionId switch
+        {
+            null => string.Empty,
+            VersionIds.Null => " AND null_version = 1",
+            _ => " AND version_id = $version AND null_version = 0",
+        };
         using var command = connection.CreateCommand();
-        command.CommandText = includeInlineData
-            ? $"SELECT {ObjectColumns}, inline_data FROM objects WHERE bucket = $bucket AND key = $key"
-            : $"SELECT {ObjectColumns} FROM objects WHERE bucket = $bucket AND key = $key";
+        command.CommandText = $"""
+            SELECT {ObjectColumns}, {(includeInlineData ? "inline_data" : "NULL")}, {(withVersioning ? "(SELECT versioning FROM buckets WHERE name = $bucket)" : "NULL")}
+            FROM {table} WHERE bucket = $bucket AND key = $key{filter} ORDER BY version_id LIMIT 1
+            """;
         command.Parameters.AddWithValue("$bucket", bucket);
         command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
+        if (versionId is not null and not VersionIds.Null)
+        {
+            command.Parameters.AddWithValue("$version", versionId);
+        }
+
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
@@ -507,7 +692,11 @@ public sealed class SqliteMetadataStore : IMetadataStore
             UploadId = reader.IsDBNull(8) ? null : reader.GetString(8),
             PartsCount = reader.GetInt32(9),
             Encryption = reader.IsDBNull(11) ? null : reader.GetString(11),
-            InlineData = includeInlineData && !reader.IsDBNull(12) ? (byte[])reader.GetValue(12) : null,
+            VersionId = reader.IsDBNull(12) ? null : reader.GetString(12),
+            IsNullVersion = reader.GetInt64(13) != 0,
+            IsDeleteMarker = reader.GetInt64(14) != 0,
+            InlineData = includeInlineData && !reader.IsDBNull(15) ? (byte[])reader.GetValue(15) : null,
+            BucketVersioning = withVersioning ? ParseVersioning(reader, 16) : null,
         };
     }
 
@@ -563,7 +752,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
     };
 
     private static BucketInfo ReadBucket(SqliteDataReader reader) =>
-        new(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2));
+        new(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), ParseVersioning(reader, 3));
 
     private sealed class RangeReader(SqliteDatabase database, string bucket) : IKeyRangeReader
     {
@@ -572,8 +761,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
             await using var connection = database.OpenRead();
             await using var command = connection.CreateCommand();
             command.CommandText = to is null
-                ? "SELECT key, size, etag, last_modified FROM objects WHERE bucket = $bucket AND key >= $from ORDER BY key LIMIT $limit"
-                : "SELECT key, size, etag, last_modified FROM objects WHERE bucket = $bucket AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
+                ? "SELECT key, size, etag, last_modified FROM objects WHERE bucket = $bucket AND key >= $from AND delete_marker = 0 ORDER BY key LIMIT $limit"
+                : "SELECT key, size, etag, last_modified FROM objects WHERE bucket = $bucket AND key >= $from AND key < $to AND delete_marker = 0 ORDER BY key LIMIT $limit";
             command.Parameters.AddWithValue("$bucket", bucket);
             command.Parameters.AddWithValue("$from", from);
             if (to is not null)
@@ -594,6 +783,70 @@ public sealed class SqliteMetadataStore : IMetadataStore
             }
 
             return entries;
+        }
+    }
+
+    private sealed class VersionReader(SqliteDatabase database, string bucket) : IVersionRangeReader
+    {
+        public async Task<IReadOnlyList<VersionEntry>> ReadAsync(byte[] from, string? afterVersion, byte[]? to, int limit, CancellationToken cancellationToken)
+        {
+            await using var connection = database.OpenRead();
+            var entries = new List<VersionEntry>(Math.Min(limit, 1000));
+            if (afterVersion is not null)
+            {
+                // The rest of one key's versions, then the keys after it.
+                await ReadAsync(connection, "key = $from AND version_id > $after", from, afterVersion, null, limit, entries, cancellationToken).ConfigureAwait(false);
+                if (entries.Count == limit)
+                {
+                    return entries;
+                }
+
+                from = KeyOrder.Successor(from);
+            }
+
+            await ReadAsync(connection, to is null ? "key >= $from" : "key >= $from AND key < $to", from, null, to, limit - entries.Count, entries, cancellationToken).ConfigureAwait(false);
+            return entries;
+        }
+
+        private async Task ReadAsync(SqliteConnection connection, string range, byte[] from, string? after, byte[]? to, int limit, List<VersionEntry> entries, CancellationToken cancellationToken)
+        {
+            // Both arms come out of their primary keys in (key, version_id) order and are merged;
+            // the current version's id is the newest, so it leads its key.
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {VersionEntryColumns}, 1 FROM objects WHERE bucket = $bucket AND {range}
+                UNION ALL
+                SELECT {VersionEntryColumns}, 0 FROM object_versions WHERE bucket = $bucket AND {range}
+                ORDER BY 1, 2 LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$bucket", bucket);
+            command.Parameters.AddWithValue("$from", from);
+            if (after is not null)
+            {
+                command.Parameters.AddWithValue("$after", after);
+            }
+
+            if (to is not null)
+            {
+                command.Parameters.AddWithValue("$to", to);
+            }
+
+            command.Parameters.AddWithValue("$limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(new VersionEntry(
+                    (byte[])reader.GetValue(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.GetInt64(2) != 0,
+                    reader.GetInt64(3) != 0,
+                    reader.GetInt64(9) != 0,
+                    reader.GetInt64(4),
+                    reader.GetString(5),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
         }
     }
 }

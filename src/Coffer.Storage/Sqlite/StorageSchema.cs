@@ -64,5 +64,35 @@ internal static class StorageSchema
         ALTER TABLE uploads ADD COLUMN encryption TEXT;
         ALTER TABLE parts ADD COLUMN encryption TEXT;
         """,
+        // Versioning. objects keeps one row per key, its current version (or delete marker), so
+        // reads and unversioned writes stay one row; older versions move to object_versions,
+        // ordered by version_id, which sorts newest first. Rows from before are null versions.
+        """
+        ALTER TABLE buckets ADD COLUMN versioning TEXT;
+        ALTER TABLE objects ADD COLUMN version_id TEXT;
+        ALTER TABLE objects ADD COLUMN null_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE objects ADD COLUMN delete_marker INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE object_versions(
+            bucket TEXT NOT NULL,
+            key BLOB NOT NULL,
+            version_id TEXT NOT NULL,
+            null_version INTEGER NOT NULL,
+            delete_marker INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum_value TEXT,
+            blob_id TEXT,
+            inline_data BLOB,
+            upload_id TEXT,
+            parts_count INTEGER NOT NULL DEFAULT 0,
+            checksum_type TEXT,
+            encryption TEXT,
+            PRIMARY KEY(bucket, key, version_id)) WITHOUT ROWID;
+        CREATE INDEX object_versions_blob ON object_versions(blob_id) WHERE blob_id IS NOT NULL;
+        CREATE INDEX object_versions_null ON object_versions(bucket, key) WHERE null_version = 1;
+        """,
     ];
 }

@@ -81,7 +81,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     {
         await _store.CreateBucketAsync(Bucket("b"), default);
         await _store.PutObjectAsync(Object("b", "k"), WriteCondition.None, default);
-        await _store.DeleteObjectAsync("b", "k", default);
+        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
 
         await _store.DeleteBucketAsync("b", default);
 
@@ -119,6 +119,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
             },
             Checksum = new ObjectChecksum("CRC32C", "4waSgw=="),
             InlineData = "hello"u8.ToArray(),
+            VersionId = VersionIds.Next(),
         };
 
         var replaced = await _store.PutObjectAsync(info, WriteCondition.None, default);
@@ -197,8 +198,8 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         await _store.CreateBucketAsync(Bucket("b"), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "e1"), WriteCondition.None, default);
 
-        var first = await _store.DeleteObjectAsync("b", "k", default);
-        var second = await _store.DeleteObjectAsync("b", "k", default);
+        var first = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
+        var second = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
 
         Assert.Equal("e1", first.Previous?.ETag);
         Assert.Null(second.Previous);
@@ -209,7 +210,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteObject_InMissingBucket_IsNoSuchBucket()
     {
-        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteObjectAsync("missing", "k", default));
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteObjectAsync("missing", "k", VersionIds.Next(), Time, default));
 
         Assert.Equal(StorageError.NoSuchBucket, error.Error);
     }
@@ -312,7 +313,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         Assert.False(await _store.IsBlobReferencedAsync(blobId, default));
         await _store.PutObjectAsync(Object("b", "k", blobId: blobId), WriteCondition.None, default);
         Assert.True(await _store.IsBlobReferencedAsync(blobId, default));
-        await _store.DeleteObjectAsync("b", "k", default);
+        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
         Assert.False(await _store.IsBlobReferencedAsync(blobId, default));
     }
 

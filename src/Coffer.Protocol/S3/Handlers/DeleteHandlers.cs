@@ -11,7 +11,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
 
     public async Task DeleteAsync(S3Context context)
     {
-        await store.DeleteAsync(context.BucketName, context.ObjectKey, context.Aborted).ConfigureAwait(false);
+        await store.DeleteAsync(context.BucketName, context.ObjectKey, null, context.Aborted).ConfigureAwait(false);
         context.Response.StatusCode = 204;
     }
 
@@ -52,7 +52,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
 
                 await context.Access.DemandAsync(context, "s3:DeleteObject", context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
 
-                await store.DeleteAsync(context.BucketName, key, context.Aborted).ConfigureAwait(false);
+                await store.DeleteAsync(context.BucketName, key, null, context.Aborted).ConfigureAwait(false);
                 return (Key: key, VersionId: versionId, Error: (S3Exception?)null);
             }
             catch (S3Exception e)
