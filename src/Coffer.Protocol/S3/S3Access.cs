@@ -45,10 +45,11 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
         }
 
         var resource = context.Bucket is null ? AllBuckets : Arn(context.Bucket, context.Key);
-        await DemandAsync(context, S3Actions.For(context.Operation), context.Bucket, resource).ConfigureAwait(false);
+        await DemandAsync(context, S3Actions.For(context.Operation, context.Query.Has("versionId")), context.Bucket, resource).ConfigureAwait(false);
         if (context.CopySource is { } source)
         {
-            await DemandAsync(context, "s3:GetObject", source.Bucket, Arn(source.Bucket, source.Key)).ConfigureAwait(false);
+            var sourceAction = context.CopySourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion";
+            await DemandAsync(context, sourceAction, source.Bucket, Arn(source.Bucket, source.Key)).ConfigureAwait(false);
         }
     }
 
@@ -98,7 +99,7 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
 
         switch (context.Operation)
         {
-            case S3Operation.ListObjects or S3Operation.ListObjectsV2 or S3Operation.ListMultipartUploads:
+            case S3Operation.ListObjects or S3Operation.ListObjectsV2 or S3Operation.ListMultipartUploads or S3Operation.ListObjectVersions:
                 SetFromQuery(keys, context.Query, "prefix", "s3:prefix");
                 SetFromQuery(keys, context.Query, "delimiter", "s3:delimiter");
                 SetFromQuery(keys, context.Query, "max-keys", "s3:max-keys");

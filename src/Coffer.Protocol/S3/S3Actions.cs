@@ -24,6 +24,20 @@ public static class S3Actions
         S3Operation.GetBucketPolicyStatus => "s3:GetBucketPolicyStatus",
         S3Operation.PutBucketEncryption or S3Operation.DeleteBucketEncryption => "s3:PutEncryptionConfiguration",
         S3Operation.GetBucketEncryption => "s3:GetEncryptionConfiguration",
+        S3Operation.PutBucketVersioning => "s3:PutBucketVersioning",
+        S3Operation.GetBucketVersioning => "s3:GetBucketVersioning",
+        S3Operation.ListObjectVersions => "s3:ListBucketVersions",
         _ => "s3:Unknown",
+    };
+
+    /// <summary>
+    /// The action of an operation on one named version (a versionId in the query): reading or
+    /// deleting a specific version is its own permission in S3.
+    /// </summary>
+    public static string For(S3Operation operation, bool namesVersion) => (operation, namesVersion) switch
+    {
+        (S3Operation.GetObject or S3Operation.HeadObject, true) => "s3:GetObjectVersion",
+        (S3Operation.DeleteObject, true) => "s3:DeleteObjectVersion",
+        _ => For(operation),
     };
 }

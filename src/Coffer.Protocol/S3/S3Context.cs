@@ -26,6 +26,9 @@ internal sealed class S3Context
     /// <summary>The source of CopyObject / UploadPartCopy, parsed once from x-amz-copy-source.</summary>
     public (string Bucket, string Key)? CopySource { get; init; }
 
+    /// <summary>The versionId of x-amz-copy-source (checked), or null for the source's current version.</summary>
+    public string? CopySourceVersionId { get; init; }
+
     /// <summary>The policy request context, built when the first authorisation needs it.</summary>
     public Coffer.Policy.ContextKeys? ConditionKeys { get; set; }
 

@@ -29,6 +29,7 @@ public sealed partial class S3Endpoint
     private readonly MultipartHandlers _multipart;
     private readonly BucketPolicyHandlers _bucketPolicies;
     private readonly BucketEncryptionHandlers _bucketEncryption;
+    private readonly VersioningHandlers _versioning;
     private readonly BucketConfigCache<Coffer.Policy.PolicySource> _policies;
     private readonly BucketConfigCache<BucketEncryption> _encryptionDefaults;
     private readonly S3Access _access;
@@ -50,6 +51,7 @@ public sealed partial class S3Endpoint
         _deletes = new DeleteHandlers(store);
         _lists = new ListHandlers(store);
         _multipart = new MultipartHandlers(store, encryption);
+        _versioning = new VersioningHandlers(store);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -111,6 +113,9 @@ public sealed partial class S3Endpoint
                 Access = _access,
                 CopySource = operation is S3Operation.CopyObject or S3Operation.UploadPartCopy
                     ? ObjectWriteHandlers.ParseCopySource(http.Request.Headers["x-amz-copy-source"].ToString())
+                    : null,
+                CopySourceVersionId = operation is S3Operation.CopyObject or S3Operation.UploadPartCopy
+                    ? ObjectWriteHandlers.ParseCopySourceVersionId(http.Request.Headers["x-amz-copy-source"].ToString())
                     : null,
             };
 
@@ -197,6 +202,9 @@ public sealed partial class S3Endpoint
         S3Operation.GetBucketEncryption => _bucketEncryption.GetAsync(context),
         S3Operation.DeleteBucketEncryption => _bucketEncryption.DeleteAsync(context),
         S3Operation.GetBucketPolicyStatus => _bucketPolicies.GetStatusAsync(context),
+        S3Operation.PutBucketVersioning => _versioning.PutAsync(context),
+        S3Operation.GetBucketVersioning => _versioning.GetAsync(context),
+        S3Operation.ListObjectVersions => _versioning.ListVersionsAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
@@ -252,6 +260,7 @@ public sealed partial class S3Endpoint
         StorageError.InvalidPart => new S3Exception(S3ErrorCode.InvalidPart),
         StorageError.InvalidPartOrder => new S3Exception(S3ErrorCode.InvalidPartOrder),
         StorageError.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
+        StorageError.NoSuchVersion => new S3Exception(S3ErrorCode.NoSuchVersion),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

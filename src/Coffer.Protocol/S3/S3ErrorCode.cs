@@ -57,4 +57,6 @@ public enum S3ErrorCode
 
     /// <summary>Written KMS.KMSInvalidStateException: e.g. the key is pending deletion.</summary>
     KmsInvalidState,
+
+    NoSuchVersion,
 }

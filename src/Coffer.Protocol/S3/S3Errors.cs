@@ -53,6 +53,7 @@ internal static class S3Errors
         S3ErrorCode.KmsDisabled => (400, "The KMS key used to encrypt this object is disabled."),
         S3ErrorCode.KmsNotFound => (400, "The KMS key does not exist, or its key material was deleted."),
         S3ErrorCode.KmsInvalidState => (400, "The KMS key is not in a state that allows this request."),
+        S3ErrorCode.NoSuchVersion => (404, "The specified version does not exist."),
         _ => (500, "We encountered an internal error. Please try again."),
     };
 

@@ -31,6 +31,9 @@ public enum S3Operation
     PutBucketEncryption,
     GetBucketEncryption,
     DeleteBucketEncryption,
+    PutBucketVersioning,
+    GetBucketVersioning,
+    ListObjectVersions,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

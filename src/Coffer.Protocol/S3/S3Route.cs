@@ -87,11 +87,24 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         _ => null,
     };
 
+    private static S3Operation? VersioningOperation(string method, QueryParameters query) => method switch
+    {
+        "GET" when query.Has("versioning") => S3Operation.GetBucketVersioning,
+        "PUT" when query.Has("versioning") => S3Operation.PutBucketVersioning,
+        "GET" when query.Has("versions") => S3Operation.ListObjectVersions,
+        _ => null,
+    };
+
     public static S3Operation Classify(string method, string? bucket, string? key, QueryParameters query, bool hasCopySource)
     {
         if (bucket is null)
         {
             return method is "GET" ? S3Operation.ListBuckets : S3Operation.Unknown;
+        }
+
+        if (key is null && VersioningOperation(method, query) is { } versioningOperation)
+        {
+            return versioningOperation;
         }
 
         if (key is null && BucketConfigurationOperation(method, query) is { } configurationOperation)

@@ -36,7 +36,14 @@ internal sealed class CopySource : IAsyncDisposable
         var (bucket, key) = name;
         for (var attempt = 1; ; attempt++)
         {
-            var source = await store.GetObjectAsync(bucket, key, includeInlineData: true, context.Aborted).ConfigureAwait(false);
+            var source = await store.GetObjectAsync(bucket, key, context.CopySourceVersionId, includeInlineData: true, context.Aborted).ConfigureAwait(false);
+            if (source.IsDeleteMarker)
+            {
+                throw context.CopySourceVersionId is null
+                    ? new S3Exception(S3ErrorCode.NoSuchKey)
+                    : new S3Exception(S3ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
+            }
+
             var (result, condition) = Preconditions.Evaluate(context.Request.Headers, source.ETag, source.LastModified, "x-amz-copy-source-");
             if (result != PreconditionResult.Proceed)
             {

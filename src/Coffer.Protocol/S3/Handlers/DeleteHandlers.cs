@@ -1,5 +1,7 @@
 using Coffer.Protocol.Xml;
 using Coffer.Storage;
+using Coffer.Storage.Objects;
+using Coffer.Storage.Versions;
 
 namespace Coffer.Protocol.S3.Handlers;
 
@@ -11,8 +13,34 @@ internal sealed class DeleteHandlers(ObjectStore store)
 
     public async Task DeleteAsync(S3Context context)
     {
-        await store.DeleteAsync(context.BucketName, context.ObjectKey, null, context.Aborted).ConfigureAwait(false);
+        var versionId = VersioningConfiguration.VersionIdFrom(context);
+        var result = await store.DeleteAsync(context.BucketName, context.ObjectKey, versionId, context.Aborted).ConfigureAwait(false);
+        var (resultVersionId, deleteMarker) = Outcome(result, versionId);
+        if (resultVersionId is not null)
+        {
+            context.Response.Headers["x-amz-version-id"] = resultVersionId;
+        }
+
+        if (deleteMarker)
+        {
+            context.Response.Headers["x-amz-delete-marker"] = "true";
+        }
+
         context.Response.StatusCode = 204;
+    }
+
+    /// <summary>
+    /// What S3 reports about a delete: the version it names (the one asked for, or the delete
+    /// marker it wrote) and whether that version is a delete marker.
+    /// </summary>
+    private static (string? VersionId, bool DeleteMarker) Outcome(WriteResult result, string? requested)
+    {
+        if (requested is not null)
+        {
+            return (requested, result.Written?.IsDeleteMarker == true);
+        }
+
+        return result.Written is { IsDeleteMarker: true } marker ? (marker.PublicVersionId, true) : (null, false);
     }
 
     public async Task DeleteManyAsync(S3Context context)
@@ -39,37 +67,45 @@ internal sealed class DeleteHandlers(ObjectStore store)
             var versionId = SafeXml.ChildText(element, "VersionId");
             if (string.IsNullOrEmpty(key))
             {
-                return (Key: key ?? string.Empty, VersionId: versionId, Error: (S3Exception?)new S3Exception(S3ErrorCode.InvalidArgument, "Object key must not be empty."));
+                return (Key: key ?? string.Empty, VersionId: versionId, DeleteMarker: false, MarkerVersionId: (string?)null, Error: (S3Exception?)new S3Exception(S3ErrorCode.InvalidArgument, "Object key must not be empty."));
             }
 
             try
             {
                 ObjectWriteHandlers.ValidateKey(key);
-                if (versionId is not null && versionId != "null")
+                if (versionId is not null && !VersionIds.IsWellFormed(versionId))
                 {
                     throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid version id specified");
                 }
 
-                await context.Access.DemandAsync(context, "s3:DeleteObject", context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
+                var action = versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+                await context.Access.DemandAsync(context, action, context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
 
-                await store.DeleteAsync(context.BucketName, key, null, context.Aborted).ConfigureAwait(false);
-                return (Key: key, VersionId: versionId, Error: (S3Exception?)null);
+                var result = await store.DeleteAsync(context.BucketName, key, versionId, context.Aborted).ConfigureAwait(false);
+                var (markerVersionId, deleteMarker) = Outcome(result, versionId);
+                return (Key: key, VersionId: versionId, DeleteMarker: deleteMarker, MarkerVersionId: deleteMarker ? markerVersionId : null, Error: (S3Exception?)null);
             }
             catch (S3Exception e)
             {
-                return (Key: key, VersionId: versionId, Error: e);
+                return (Key: key, VersionId: versionId, DeleteMarker: false, MarkerVersionId: (string?)null, Error: e);
             }
         }).ToList();
         var results = await Task.WhenAll(work).ConfigureAwait(false);
 
         var xml = new XmlBuilder().Start("DeleteResult", S3Context.Xmlns);
-        foreach (var (key, versionId, error) in results)
+        foreach (var (key, versionId, deleteMarker, markerVersionId, error) in results)
         {
             if (error is null)
             {
                 if (!quiet)
                 {
-                    xml.Start("Deleted").Element("Key", key).Element("VersionId", versionId).End("Deleted");
+                    xml.Start("Deleted").Element("Key", key).Element("VersionId", versionId);
+                    if (deleteMarker)
+                    {
+                        xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", markerVersionId);
+                    }
+
+                    xml.End("Deleted");
                 }
             }
             else

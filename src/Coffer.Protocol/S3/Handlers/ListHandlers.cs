@@ -104,7 +104,7 @@ internal sealed class ListHandlers(ObjectStore store)
         }
     }
 
-    private static bool EncodingType(S3Context context)
+    internal static bool EncodingType(S3Context context)
     {
         var value = context.Query.Get("encoding-type");
         if (value is null)
@@ -120,7 +120,7 @@ internal sealed class ListHandlers(ObjectStore store)
         return true;
     }
 
-    private static int ParseMaxKeys(string? value)
+    internal static int ParseMaxKeys(string? value)
     {
         if (value is null)
         {
@@ -135,7 +135,7 @@ internal sealed class ListHandlers(ObjectStore store)
         return Math.Min(maxKeys, MaxKeys);
     }
 
-    private static string Encode(string value, bool encode) => encode ? SigV4.UriEncode(value, encodeSlash: false) : value;
+    internal static string Encode(string value, bool encode) => encode ? SigV4.UriEncode(value, encodeSlash: false) : value;
 
     /// <summary>Continuation tokens are opaque to clients: the last key returned, base64url.</summary>
     private static string EncodeToken(string lastReturned) =>
@@ -155,5 +155,5 @@ internal sealed class ListHandlers(ObjectStore store)
         }
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

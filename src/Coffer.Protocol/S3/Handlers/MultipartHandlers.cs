@@ -76,6 +76,10 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
             var checksum = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) is { } algorithm ? ChecksumRequest.Compute(algorithm) : null;
             var body = checksum?.Wrap(source.Content) ?? source.Content;
             part = await store.UploadPartAsync(upload, partNumber, body, source.Range.Length, null, checksum is null ? null : checksum.Value, sealing?.Write.Sealer, context.Aborted).ConfigureAwait(false);
+            if (source.Info.BucketVersioning is not null || context.CopySourceVersionId is not null)
+            {
+                context.Response.Headers["x-amz-copy-source-version-id"] = source.Info.PublicVersionId;
+            }
         }
 
         Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, sealing?.CustomerKeyMd5);
@@ -159,6 +163,7 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         }, context.Aborted).ConfigureAwait(false);
 
         Encryption.ObjectEncryptionService.WriteHeaders(context, info.Encryption, null);
+        VersioningHandlers.WriteVersionHeader(context, info);
         var host = context.Request.Host.Value;
         var xml = new XmlBuilder()
             .Start("CompleteMultipartUploadResult", S3Context.Xmlns)

@@ -13,9 +13,16 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
 
     public async Task GetAsync(S3Context context, bool head)
     {
+        var versionId = VersioningConfiguration.VersionIdFrom(context);
         for (var attempt = 1; ; attempt++)
         {
-            var info = await store.GetObjectAsync(context.BucketName, context.ObjectKey, includeInlineData: !head, context.Aborted).ConfigureAwait(false);
+            var info = await store.GetObjectAsync(context.BucketName, context.ObjectKey, versionId, includeInlineData: !head, context.Aborted).ConfigureAwait(false);
+            if (info.IsDeleteMarker)
+            {
+                throw DeleteMarkerError(context, info, versionId is not null);
+            }
+
+            VersioningHandlers.WriteVersionHeader(context, info, always: versionId is not null);
             var (result, condition) = Preconditions.Evaluate(context.Request.Headers, info.ETag, info.LastModified);
             if (result == PreconditionResult.NotModified)
             {
@@ -69,6 +76,26 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
 
             return;
         }
+    }
+
+    /// <summary>
+    /// A delete marker has no content: as the current version it hides the key (404 NoSuchKey),
+    /// named by its version id it is a resource without GET (405); both say it is a marker.
+    /// </summary>
+    private static S3Exception DeleteMarkerError(S3Context context, ObjectInfo marker, bool named)
+    {
+        context.Response.Headers["x-amz-delete-marker"] = "true";
+        context.Response.Headers["x-amz-version-id"] = marker.PublicVersionId;
+        if (!named)
+        {
+            return new S3Exception(S3ErrorCode.NoSuchKey).With("Key", context.ObjectKey);
+        }
+
+        context.Response.Headers.LastModified = marker.LastModified.ToString("r", CultureInfo.InvariantCulture);
+        context.Response.Headers.Allow = "DELETE";
+        return new S3Exception(S3ErrorCode.MethodNotAllowed)
+            .With("Method", context.Request.Method)
+            .With("ResourceType", "DeleteMarker");
     }
 
     private async Task<ByteRange?> ResolveRangeAsync(S3Context context, ObjectInfo info)

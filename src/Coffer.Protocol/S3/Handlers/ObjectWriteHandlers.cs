@@ -39,6 +39,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         }, body, context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.ETag = ObjectReadHandlers.Quote(info.ETag);
+        VersioningHandlers.WriteVersionHeader(context, info);
         ObjectEncryptionService.WriteHeaders(context, write?.Record, customerKeyMd5);
         ChecksumRequest.ToResponse(info.Checksum, context.Response);
         context.Response.StatusCode = 200;
@@ -53,16 +54,20 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         }
 
         var (sourceBucket, sourceKey) = context.CopySource!.Value;
-        if (sourceBucket == context.BucketName && sourceKey == context.ObjectKey && directive == "COPY")
+
+        // Copying an older version onto its own key is how a version is restored, so only the current one is refused.
+        if (sourceBucket == context.BucketName && sourceKey == context.ObjectKey && directive == "COPY" && context.CopySourceVersionId is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
 
         ObjectInfo copied;
+        ObjectInfo sourceVersion;
         var (write, customerKeyMd5) = await encryption.ForWriteAsync(context, context.Aborted).ConfigureAwait(false);
         using var sealing = write;
         await using (var source = await CopySource.OpenAsync(store, encryption, context, (sourceBucket, sourceKey), info => new ByteRange(0, info.Size)).ConfigureAwait(false))
         {
+            sourceVersion = source.Info;
             copied = await store.PutAsync(new PutObjectRequest
             {
                 Bucket = context.BucketName,
@@ -76,6 +81,11 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         }
 
         ObjectEncryptionService.WriteHeaders(context, write?.Record, customerKeyMd5);
+        VersioningHandlers.WriteVersionHeader(context, copied);
+        if (sourceVersion.BucketVersioning is not null || context.CopySourceVersionId is not null)
+        {
+            context.Response.Headers["x-amz-copy-source-version-id"] = sourceVersion.PublicVersionId;
+        }
 
         var xml = new XmlBuilder()
             .Start("CopyObjectResult", S3Context.Xmlns)
@@ -153,19 +163,36 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         return md5;
     }
 
+    /// <summary>The ?versionId= of an x-amz-copy-source, checked; null when it names none.</summary>
+    internal static string? ParseCopySourceVersionId(string header)
+    {
+        var question = header.IndexOf('?', StringComparison.Ordinal);
+        if (question < 0)
+        {
+            return null;
+        }
+
+        QueryParameters query;
+        try
+        {
+            query = QueryParameters.Parse(header.AsSpan(question + 1));
+        }
+        catch (FormatException)
+        {
+            throw S3Exception.InvalidArgument("Invalid version id specified", "x-amz-copy-source", header);
+        }
+
+        var versionId = query.Get("versionId");
+        return versionId is null ? null : VersioningConfiguration.CheckVersionId(versionId, "x-amz-copy-source");
+    }
+
     internal static (string Bucket, string Key) ParseCopySource(string header)
     {
         var value = header;
         var question = value.IndexOf('?', StringComparison.Ordinal);
         if (question >= 0)
         {
-            var query = QueryParameters.Parse(value.AsSpan(question + 1));
-            var versionId = query.Get("versionId");
-            if (versionId is not null && versionId != "null")
-            {
-                throw S3Exception.InvalidArgument("Invalid version id specified", "x-amz-copy-source", header);
-            }
-
+            ParseCopySourceVersionId(header);
             value = value[..question];
         }
 
