@@ -270,7 +270,7 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [InlineData("PUT", "/{bucket}?acl")]
     [InlineData("GET", "/{bucket}/existing?acl")]
     [InlineData("GET", "/{bucket}/existing?policy")]
-    [InlineData("PUT", "/{bucket}?versioning")]
+    [InlineData("PUT", "/{bucket}?lifecycle")]
     [InlineData("GET", "/{bucket}/existing?tagging")]
     [InlineData("GET", "/{bucket}?lifecycle")]
     [InlineData("PUT", "/{bucket}/existing?retention")]
