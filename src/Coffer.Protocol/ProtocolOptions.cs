@@ -38,6 +38,12 @@ public sealed class ProtocolOptions
     /// <summary>The shortest session STS issues, in seconds (AWS: 900).</summary>
     public int StsMinimumDurationSeconds { get; set; } = 900;
 
+    /// <summary>The account that owns every bucket, as ACLs and owners name it.</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>The account-wide Block Public Access, combined (OR) with each bucket's own; none by default.</summary>
+    public S3.PublicAccessBlock AccountPublicAccessBlock { get; set; } = S3.PublicAccessBlock.None;
+
     /// <summary>Total size of request headers accepted before RequestHeaderSectionTooLarge.</summary>
     public int MaxHeaderBytes { get; set; } = 16 * 1024;
 }

@@ -10,7 +10,7 @@ namespace Coffer.IntegrationTests;
 /// server each: current boto3 and aws cli v1 (the ones first on PATH: trailing CRC checksums,
 /// aws-chunked uploads) and Debian's boto3 1.26 and aws cli v2 (/usr/bin).
 /// </summary>
-public sealed class ClientScriptTests(ITestOutputHelper output)
+public sealed partial class ClientScriptTests(ITestOutputHelper output)
 {
     /// <summary>What the SSE sessions' bodies repeat, to be looked for on disk.</summary>
     internal const string SseMarker = "COFFER-SSE-SESSION-MARKER-5e0b";

@@ -266,9 +266,9 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("GET", "/{bucket}?acl")]
-    [InlineData("PUT", "/{bucket}?acl")]
-    [InlineData("GET", "/{bucket}/existing?acl")]
+    [InlineData("GET", "/{bucket}?cors")]
+    [InlineData("PUT", "/{bucket}?replication")]
+    [InlineData("DELETE", "/{bucket}/existing?acl")]
     [InlineData("GET", "/{bucket}/existing?policy")]
     [InlineData("PUT", "/{bucket}?lifecycle")]
     [InlineData("GET", "/{bucket}/existing?tagging")]

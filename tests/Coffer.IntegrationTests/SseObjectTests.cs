@@ -234,6 +234,18 @@ public sealed class SseObjectTests : IAsyncLifetime
 
         // A part of an SSE-C upload without the upload's key is refused.
         var keyless = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "mp-c", UploadId = customer.UploadId, PartNumber = 3, InputStream = new MemoryStream(parts[1]) }));
+
+        // ... and a customer key on a part of an upload created without one is refused, not ignored.
+        var unexpectedKey = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket,
+            Key = "mp-kms",
+            UploadId = kms.UploadId,
+            PartNumber = 3,
+            InputStream = new MemoryStream(parts[1]),
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(CustomerKey),
+        }));
         var completed = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "mp-kms", UploadId = kms.UploadId, PartETags = kmsETags });
         await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "mp-c", UploadId = customer.UploadId, PartETags = customerETags });
         using var kmsGet = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "mp-kms", ByteRange = new ByteRange(parts[0].Length - 10, parts[0].Length + 70_000) });
@@ -247,6 +259,8 @@ public sealed class SseObjectTests : IAsyncLifetime
 
         var whole = parts[0].Concat(parts[1]).ToArray();
         Assert.Equal("InvalidRequest", keyless.ErrorCode);
+        Assert.Equal("InvalidRequest", unexpectedKey.ErrorCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unexpectedKey.StatusCode);
         Assert.Equal(ServerSideEncryptionMethod.AWSKMS, completed.ServerSideEncryptionMethod);
         Assert.Equal(keyArn, kmsGet.ServerSideEncryptionKeyManagementServiceKeyId);
         Assert.Equal(whole[(parts[0].Length - 10)..(parts[0].Length + 70_001)], await ReadAsync(kmsGet.ResponseStream));

@@ -11,7 +11,7 @@ namespace Coffer.Protocol.S3;
 /// Authorises S3 requests: each operation as the action AWS documents for it, on the bucket or
 /// object ARN, with the caller's identity policies and the bucket's policy, before any handler runs.
 /// </summary>
-internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySource> policies, TimeProvider time)
+internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySource> policies, PublicAccessBlocks blocks, TimeProvider time)
 {
     /// <summary>Every bucket in the account, as s3:ListAllMyBuckets is granted.</summary>
     public const string AllBuckets = "arn:aws:s3:::*";
@@ -69,6 +69,13 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
         if (bucketPolicy is null && context.Auth.Principal is { IsRoot: true })
         {
             return true;
+        }
+
+        // RestrictPublicBuckets: a public policy grants nothing to anonymous callers.
+        if (bucketPolicy is { Document.GrantsPublicAccess: true } && context.Auth.Principal is null
+            && (await blocks.EffectiveAsync(bucket!, context.Aborted).ConfigureAwait(false)).RestrictPublicBuckets)
+        {
+            return false;
         }
 
         context.ConditionKeys ??= Keys(context);

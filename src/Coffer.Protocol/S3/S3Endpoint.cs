@@ -33,6 +33,9 @@ public sealed partial class S3Endpoint
     private readonly BucketConfigCache<Coffer.Policy.PolicySource> _policies;
     private readonly BucketConfigCache<BucketEncryption> _encryptionDefaults;
     private readonly S3Access _access;
+    private readonly PublicAccessBlocks _publicAccessBlocks;
+    private readonly PublicAccessBlockHandlers _publicAccessBlockHandlers;
+    private readonly AclHandlers _acls;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -41,10 +44,13 @@ public sealed partial class S3Endpoint
         _authenticator = new SigV4Authenticator(keys, sessions, time, options);
         _policies = BucketPolicies.Cache(store.Metadata);
         _encryptionDefaults = BucketEncryption.Cache(store.Metadata);
-        _access = new S3Access(authorizer, _policies, time);
-        _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata);
+        _publicAccessBlocks = new PublicAccessBlocks(PublicAccessBlock.Cache(store.Metadata), options.AccountPublicAccessBlock);
+        _publicAccessBlockHandlers = new PublicAccessBlockHandlers(_publicAccessBlocks, store.Metadata);
+        _acls = new AclHandlers(store, options);
+        _access = new S3Access(authorizer, _policies, _publicAccessBlocks, time);
+        _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata, _publicAccessBlocks);
         _bucketEncryption = new BucketEncryptionHandlers(_encryptionDefaults, store.Metadata);
-        _buckets = new BucketHandlers(store, options, time);
+        _buckets = new BucketHandlers(store, options, time, _publicAccessBlocks);
         var encryption = new Encryption.ObjectEncryptionService(new Encryption.ObjectEncryptor(dataKeys), _encryptionDefaults, options);
         _reads = new ObjectReadHandlers(store, encryption);
         _writes = new ObjectWriteHandlers(store, encryption);
@@ -121,6 +127,9 @@ public sealed partial class S3Endpoint
 
             // Deny by default: nothing runs, and nothing is revealed, unless a policy allows it.
             await _access.AuthorizeAsync(context).ConfigureAwait(false);
+
+            // ACLs are disabled (BucketOwnerEnforced): a request that would set one is refused whole.
+            ObjectOwnership.RefuseAclHeaders(context, _options.AccountId);
             try
             {
                 await DispatchAsync(context).ConfigureAwait(false);
@@ -131,6 +140,7 @@ public sealed partial class S3Endpoint
                 {
                     _policies.Forget(context.BucketName);
                     _encryptionDefaults.Forget(context.BucketName);
+                    _publicAccessBlocks.Buckets.Forget(context.BucketName);
                 }
             }
         }
@@ -198,6 +208,16 @@ public sealed partial class S3Endpoint
         S3Operation.PutBucketPolicy => _bucketPolicies.PutAsync(context),
         S3Operation.GetBucketPolicy => _bucketPolicies.GetAsync(context),
         S3Operation.DeleteBucketPolicy => _bucketPolicies.DeleteAsync(context),
+        S3Operation.PutPublicAccessBlock => _publicAccessBlockHandlers.PutAsync(context),
+        S3Operation.GetPublicAccessBlock => _publicAccessBlockHandlers.GetAsync(context),
+        S3Operation.DeletePublicAccessBlock => _publicAccessBlockHandlers.DeleteAsync(context),
+        S3Operation.GetBucketOwnershipControls => _acls.GetOwnershipControlsAsync(context),
+        S3Operation.PutBucketOwnershipControls => _acls.PutOwnershipControlsAsync(context),
+        S3Operation.DeleteBucketOwnershipControls => _acls.DeleteOwnershipControlsAsync(context),
+        S3Operation.GetBucketAcl => _acls.GetBucketAclAsync(context),
+        S3Operation.PutBucketAcl => _acls.PutBucketAclAsync(context),
+        S3Operation.GetObjectAcl => _acls.GetObjectAclAsync(context),
+        S3Operation.PutObjectAcl => _acls.PutObjectAclAsync(context),
         S3Operation.PutBucketEncryption => _bucketEncryption.PutAsync(context),
         S3Operation.GetBucketEncryption => _bucketEncryption.GetAsync(context),
         S3Operation.DeleteBucketEncryption => _bucketEncryption.DeleteAsync(context),

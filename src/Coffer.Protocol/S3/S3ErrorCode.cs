@@ -46,6 +46,8 @@ public enum S3ErrorCode
     InvalidPartNumber,
     MalformedPolicy,
     NoSuchBucketPolicy,
+    NoSuchPublicAccessBlockConfiguration,
+    AccessControlListNotSupported,
     InvalidToken,
     ExpiredToken,
 

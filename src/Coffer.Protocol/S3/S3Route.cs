@@ -81,6 +81,14 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "GET" when query.Has("policy") => S3Operation.GetBucketPolicy,
         "PUT" when query.Has("policy") => S3Operation.PutBucketPolicy,
         "DELETE" when query.Has("policy") => S3Operation.DeleteBucketPolicy,
+        "GET" when query.Has("publicAccessBlock") => S3Operation.GetPublicAccessBlock,
+        "PUT" when query.Has("publicAccessBlock") => S3Operation.PutPublicAccessBlock,
+        "DELETE" when query.Has("publicAccessBlock") => S3Operation.DeletePublicAccessBlock,
+        "GET" when query.Has("ownershipControls") => S3Operation.GetBucketOwnershipControls,
+        "PUT" when query.Has("ownershipControls") => S3Operation.PutBucketOwnershipControls,
+        "DELETE" when query.Has("ownershipControls") => S3Operation.DeleteBucketOwnershipControls,
+        "GET" when query.Has("acl") => S3Operation.GetBucketAcl,
+        "PUT" when query.Has("acl") => S3Operation.PutBucketAcl,
         "GET" when query.Has("encryption") => S3Operation.GetBucketEncryption,
         "PUT" when query.Has("encryption") => S3Operation.PutBucketEncryption,
         "DELETE" when query.Has("encryption") => S3Operation.DeleteBucketEncryption,
@@ -92,6 +100,13 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "GET" when query.Has("versioning") => S3Operation.GetBucketVersioning,
         "PUT" when query.Has("versioning") => S3Operation.PutBucketVersioning,
         "GET" when query.Has("versions") => S3Operation.ListObjectVersions,
+        _ => null,
+    };
+
+    private static S3Operation? ObjectAclOperation(string method, QueryParameters query) => method switch
+    {
+        "GET" when query.Has("acl") => S3Operation.GetObjectAcl,
+        "PUT" when query.Has("acl") => S3Operation.PutObjectAcl,
         _ => null,
     };
 
@@ -110,6 +125,11 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         if (key is null && BucketConfigurationOperation(method, query) is { } configurationOperation)
         {
             return configurationOperation;
+        }
+
+        if (key is not null && ObjectAclOperation(method, query) is { } aclOperation)
+        {
+            return aclOperation;
         }
 
         foreach (var name in UnsupportedSubresources)

@@ -62,6 +62,17 @@ public sealed class XmlBuilder
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>An element typed with xsi:type, as an ACL's Grantee is.</summary>
+    public XmlBuilder StartTyped(string name, string xsiType)
+    {
+        Raw("<"u8);
+        Ascii(name);
+        Raw(" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\""u8);
+        Text(xsiType);
+        Raw("\">"u8);
+        return this;
+    }
+
     public XmlBuilder Empty(string name)
     {
         Raw("<"u8);

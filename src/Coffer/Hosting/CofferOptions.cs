@@ -49,6 +49,13 @@ public sealed class CofferOptions
     /// </summary>
     public bool BenchUnencrypted { get; set; }
 
+    /// <summary>
+    /// The account-wide Block Public Access (COFFER_PUBLIC_ACCESS_BLOCK): <c>false</c> (the default: each
+    /// bucket's own block decides), <c>true</c> for all four flags, or a comma-separated list of them.
+    /// Combined with every bucket's block, flag by flag, as AWS's account-level setting is.
+    /// </summary>
+    public string? PublicAccessBlock { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (StsMinimumDurationSeconds is < 1 or > 900)
@@ -89,6 +96,11 @@ public sealed class CofferOptions
         if (IncompleteUploadExpiry <= TimeSpan.Zero)
         {
             yield return "incomplete-upload-expiry must be positive";
+        }
+
+        if (!Protocol.S3.PublicAccessBlock.TryParseSetting(PublicAccessBlock, out _))
+        {
+            yield return $"public-access-block: '{PublicAccessBlock}' is not true, false or a list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets";
         }
 
         if (PublicEndpoint is not null && !Uri.TryCreate(PublicEndpoint, UriKind.Absolute, out _))

@@ -18,6 +18,7 @@ internal static class ConfigurationLoader
         ["--domains"] = nameof(CofferOptions.Domains),
         ["--master-key-file"] = nameof(CofferOptions.MasterKeyFile),
         ["--incomplete-upload-expiry"] = nameof(CofferOptions.IncompleteUploadExpiry),
+        ["--public-access-block"] = nameof(CofferOptions.PublicAccessBlock),
         ["--config"] = "Config",
     };
 

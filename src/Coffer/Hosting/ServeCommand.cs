@@ -140,6 +140,7 @@ internal static partial class ServeCommand
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options));
 
         var protocolOptions = ProtocolOptionsFrom(options);
+        protocolOptions.AccountId = accountId;
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer");
         if (temporary + orphaned > 0)
@@ -285,6 +286,7 @@ internal static partial class ServeCommand
             StsMinimumDurationSeconds = options.StsMinimumDurationSeconds,
             AllowCustomerKeysOverHttp = options.AllowSseCOverHttp,
             BenchUnencrypted = options.BenchUnencrypted,
+            AccountPublicAccessBlock = PublicAccessBlock.TryParseSetting(options.PublicAccessBlock, out var block) ? block : PublicAccessBlock.All,
             PublicHost = publicHost,
             TrustedProxies = Split(options.TrustedProxies).Select(IPAddress.Parse).ToList(),
             VirtualHostSuffixes = suffixes.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),

@@ -41,18 +41,25 @@ internal sealed class ObjectEncryptionService(ObjectEncryptor encryptor, BucketC
 
     /// <summary>
     /// A sealer for one part under its upload's choice: a part of an SSE-C upload must bring the
-    /// upload's key, and no part may ask for another kind of encryption.
+    /// upload's key, and no part may ask for another kind of encryption or bring a customer key
+    /// to an upload that has none.
     /// </summary>
     public async Task<(SealingWrite Write, string? CustomerKeyMd5)?> ForPartAsync(S3Context context, string? uploadEncryption, int partNumber, CancellationToken cancellationToken)
     {
         using var request = WriteRequest(context);
-        if (uploadEncryption is null)
+        var choice = uploadEncryption is null ? null : ObjectEncryption.FromJson(uploadEncryption);
+        if (request.Mode == SseMode.Customer && choice is not { IsCustomer: true })
+        {
+            // As reads do: a customer key the upload was not created with is refused, not ignored.
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The encryption parameters are not applicable to this object.");
+        }
+
+        if (choice is null)
         {
             // An upload begun before encryption stays as it began.
             return null;
         }
 
-        var choice = ObjectEncryption.FromJson(uploadEncryption);
         if (request.Mode is SseMode.S3 or SseMode.Kms)
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Server side encryption is set when the multipart upload is created, not on its parts.")

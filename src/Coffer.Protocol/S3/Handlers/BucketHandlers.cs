@@ -4,7 +4,7 @@ using Coffer.Storage.Buckets;
 
 namespace Coffer.Protocol.S3.Handlers;
 
-internal sealed class BucketHandlers(ObjectStore store, ProtocolOptions options, TimeProvider time)
+internal sealed class BucketHandlers(ObjectStore store, ProtocolOptions options, TimeProvider time, PublicAccessBlocks publicAccessBlocks)
 {
     private const int MaxConfigurationBytes = 64 * 1024;
 
@@ -61,6 +61,9 @@ internal sealed class BucketHandlers(ObjectStore store, ProtocolOptions options,
             // One account owns every bucket until IAM brings others.
             throw new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou).With("BucketName", name);
         }
+
+        // Every new bucket blocks public access, as S3's have since April 2023.
+        await publicAccessBlocks.Buckets.SetAsync(name, PublicAccessBlock.All.ToStored(), context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.Location = "/" + name;
         context.Response.StatusCode = 200;

@@ -5,7 +5,7 @@ using Coffer.Protocol.Xml;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy and GetBucketPolicyStatus.</summary>
-internal sealed class BucketPolicyHandlers(BucketConfigCache<Coffer.Policy.PolicySource> policies, Storage.IMetadataStore metadata)
+internal sealed class BucketPolicyHandlers(BucketConfigCache<Coffer.Policy.PolicySource> policies, Storage.IMetadataStore metadata, PublicAccessBlocks blocks)
 {
     /// <summary>S3's bucket policy limit, 20 KB.</summary>
     public const int MaxPolicyBytes = 20 * 1024;
@@ -40,11 +40,12 @@ internal sealed class BucketPolicyHandlers(BucketConfigCache<Coffer.Policy.Polic
             throw new S3Exception(S3ErrorCode.MalformedPolicy, e.Message);
         }
 
-        // Public access stays blocked (S3's BlockPublicPolicy): a policy that would open the
-        // bucket to anyone is refused rather than stored.
-        if (source.Document.GrantsPublicAccess)
+        // BlockPublicPolicy (the bucket's or the account's): a policy that would open the bucket to
+        // anyone is refused rather than stored, as S3 does.
+        if (source.Document.GrantsPublicAccess
+            && (await blocks.EffectiveAsync(context.BucketName, context.Aborted).ConfigureAwait(false)).BlockPublicPolicy)
         {
-            throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied: the policy would grant public access, and public access to buckets is blocked.");
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied: the policy would grant public access, and BlockPublicPolicy is on for this bucket.");
         }
 
         await policies.SetAsync(context.BucketName, text, context.Aborted).ConfigureAwait(false);
