@@ -253,6 +253,28 @@ public sealed class CliUserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_VersionedOwnBucket_RemovesEveryVersionAndMarker_ThenTheBucket()
+    {
+        await CreateAsync("--user", "vera", "--own-bucket", "--csv", Csv("vera"));
+        await _root.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "vera-files", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await _root.PutObjectAsync(new PutObjectRequest { BucketName = "vera-files", Key = "notes.txt", ContentBody = text });
+        }
+
+        await _root.PutObjectAsync(new PutObjectRequest { BucketName = "vera-files", Key = "gone.txt", ContentBody = "x" });
+        await _root.DeleteObjectAsync("vera-files", "gone.txt");
+
+        var result = await _cli.RunAsync(_admin, "user", "delete", "--user", "vera", "--yes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("1 object and 4 older versions and delete markers (12 B) in s3://vera-files/, and the bucket vera-files", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deleted 1 object (4 older versions and delete markers besides) in s3://vera-files/ and the bucket vera-files", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("vera-files", (await _root.ListBucketsAsync()).Buckets.Select(b => b.BucketName));
+        await AssertUserGoneAsync("vera");
+    }
+
+    [Fact]
     public async Task Delete_Interrupted_FinishesWhenRunAgain()
     {
         await CreateAsync("--user", "paul", "--bucket", Shared, "--csv", Csv("paul"));

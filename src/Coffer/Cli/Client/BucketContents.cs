@@ -9,16 +9,20 @@ internal static class BucketContents
 {
     private const int Batch = 1000;
 
-    /// <summary>Object count and bytes under <paramref name="prefix"/>; null when the bucket does not exist.</summary>
-    public static async Task<(long Objects, long Bytes)?> MeasureAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// What is stored under <paramref name="prefix"/>: current objects, older versions (and delete
+    /// markers) besides them, and the bytes of all versions; null when the bucket does not exist.
+    /// </summary>
+    public static async Task<(long Objects, long OlderVersions, long Bytes)?> MeasureAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
     {
-        long objects = 0, bytes = 0;
+        long objects = 0, older = 0, bytes = 0;
         try
         {
             await foreach (var page in PagesAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false))
             {
-                objects += page.Count;
-                bytes += page.Sum(o => o.Size);
+                objects += page.Count(v => v.IsCurrentObject);
+                older += page.Count(v => !v.IsCurrentObject);
+                bytes += page.Sum(v => v.Size);
             }
         }
         catch (CofferApiException e) when (e.Code == "NoSuchBucket")
@@ -26,20 +30,22 @@ internal static class BucketContents
             return null;
         }
 
-        return (objects, bytes);
+        return (objects, older, bytes);
     }
 
     /// <summary>
-    /// Deletes every object and aborts every upload in progress under <paramref name="prefix"/>;
-    /// returns how many objects were deleted. A bucket that is gone counts as empty.
+    /// Deletes every version of every object (and every delete marker) and aborts every upload in
+    /// progress under <paramref name="prefix"/>, so that nothing of it can be brought back and an
+    /// own bucket can then be deleted; returns how many current objects and how many versions in
+    /// all were deleted. A bucket that is gone counts as empty.
     /// </summary>
-    public static async Task<long> EmptyAsync(CofferClient client, string bucket, string prefix, Action<long> progress, CancellationToken cancellationToken)
+    public static async Task<(long Objects, long Versions)> EmptyAsync(CofferClient client, string bucket, string prefix, Action<long> progress, CancellationToken cancellationToken)
     {
-        long deleted = 0;
+        long objects = 0, versions = 0;
         try
         {
-            // Deleting as it lists would move the continuation point: list the first page again each time.
-            string? previousFirst = null;
+            // Deleting as it lists would move the markers: list the first page again each time.
+            (string Key, string VersionId)? previousFirst = null;
             while (true)
             {
                 var page = await FirstPageAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false);
@@ -48,16 +54,17 @@ internal static class BucketContents
                     break;
                 }
 
-                if (page[0].Key == previousFirst)
+                if ((page[0].Key, page[0].VersionId) == previousFirst)
                 {
-                    throw new CofferApiException("InternalError", $"{previousFirst} is still listed after it was deleted", 200);
+                    throw new CofferApiException("InternalError", $"{page[0].Key} (version {page[0].VersionId}) is still listed after it was deleted", 200);
                 }
 
-                previousFirst = page[0].Key;
+                previousFirst = (page[0].Key, page[0].VersionId);
 
-                await DeleteAsync(client, bucket, page.Select(o => o.Key).ToList(), cancellationToken).ConfigureAwait(false);
-                deleted += page.Count;
-                progress(deleted);
+                await DeleteAsync(client, bucket, page, cancellationToken).ConfigureAwait(false);
+                objects += page.Count(v => v.IsCurrentObject);
+                versions += page.Count;
+                progress(objects);
             }
 
             await AbortUploadsAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false);
@@ -66,28 +73,32 @@ internal static class BucketContents
         {
         }
 
-        return deleted;
+        return (objects, versions);
     }
 
-    private static async IAsyncEnumerable<List<(string Key, long Size)>> PagesAsync(CofferClient client, string bucket, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>ListObjectVersions pages: in an unversioned bucket every object is its one (null) version.</summary>
+    private static async IAsyncEnumerable<List<StoredVersion>> PagesAsync(CofferClient client, string bucket, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? token = null;
+        (string Key, string VersionId)? marker = null;
         do
         {
-            List<KeyValuePair<string, string>> query = [new("list-type", "2"), new("prefix", prefix), new("encoding-type", "url"), new("max-keys", Batch.ToString(CultureInfo.InvariantCulture))];
-            if (token is not null)
+            List<KeyValuePair<string, string>> query = [new("versions", string.Empty), new("prefix", prefix), new("encoding-type", "url"), new("max-keys", Batch.ToString(CultureInfo.InvariantCulture))];
+            if (marker is { } next)
             {
-                query.Add(new("continuation-token", token));
+                query.Add(new("key-marker", next.Key));
+                query.Add(new("version-id-marker", next.VersionId));
             }
 
             var result = await client.S3Async(HttpMethod.Get, bucket, string.Empty, query, null, cancellationToken).ConfigureAwait(false);
-            yield return Objects(result);
-            token = result.ChildValue("IsTruncated") == "true" ? result.ChildValue("NextContinuationToken") : null;
+            yield return Versions(result);
+            marker = result.ChildValue("IsTruncated") == "true"
+                ? (Uri.UnescapeDataString(result.ChildValue("NextKeyMarker") ?? string.Empty), result.ChildValue("NextVersionIdMarker") ?? string.Empty)
+                : null;
         }
-        while (token is not null);
+        while (marker is not null);
     }
 
-    private static async Task<List<(string Key, long Size)>> FirstPageAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
+    private static async Task<List<StoredVersion>> FirstPageAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
     {
         await foreach (var page in PagesAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false))
         {
@@ -97,19 +108,23 @@ internal static class BucketContents
         return [];
     }
 
-    private static List<(string Key, long Size)> Objects(XElement? listing) =>
-        [.. listing.Children("Contents").Select(c => (Uri.UnescapeDataString(c.Required("Key")), long.Parse(c.Required("Size"), CultureInfo.InvariantCulture)))];
+    private static List<StoredVersion> Versions(XElement? listing) =>
+        [.. (listing?.Elements() ?? []).Where(e => e.Name.LocalName is "Version" or "DeleteMarker").Select(e => new StoredVersion(
+            Uri.UnescapeDataString(e.Required("Key")),
+            e.Required("VersionId"),
+            e.ChildValue("IsLatest") == "true" && e.Name.LocalName == "Version",
+            e.Name.LocalName == "Version" ? long.Parse(e.Required("Size"), CultureInfo.InvariantCulture) : 0))];
 
-    /// <summary>One DeleteObjects request for the keys XML can carry; the rest (control characters) one by one.</summary>
-    private static async Task DeleteAsync(CofferClient client, string bucket, List<string> keys, CancellationToken cancellationToken)
+    /// <summary>One DeleteObjects request for the versions XML can carry; the rest (control characters in the key) one by one.</summary>
+    private static async Task DeleteAsync(CofferClient client, string bucket, List<StoredVersion> versions, CancellationToken cancellationToken)
     {
-        var expressible = keys.Where(IsXmlText).ToList();
+        var expressible = versions.Where(v => IsXmlText(v.Key)).ToList();
         if (expressible.Count > 0)
         {
             var request = new XElement(
                 "Delete",
                 new XElement("Quiet", "true"),
-                expressible.Select(k => new XElement("Object", new XElement("Key", k))));
+                expressible.Select(v => new XElement("Object", new XElement("Key", v.Key), new XElement("VersionId", v.VersionId))));
             var answer = await client.S3Async(HttpMethod.Post, bucket, string.Empty, [new("delete", string.Empty)], System.Text.Encoding.UTF8.GetBytes(request.ToString(SaveOptions.DisableFormatting)), cancellationToken).ConfigureAwait(false);
             if (answer.Children("Error").FirstOrDefault() is { } error)
             {
@@ -117,9 +132,9 @@ internal static class BucketContents
             }
         }
 
-        foreach (var key in keys.Where(k => !IsXmlText(k)))
+        foreach (var version in versions.Where(v => !IsXmlText(v.Key)))
         {
-            await client.S3Async(HttpMethod.Delete, bucket, key, [], null, cancellationToken).ConfigureAwait(false);
+            await client.S3Async(HttpMethod.Delete, bucket, version.Key, [new("versionId", version.VersionId)], null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -159,4 +174,7 @@ internal static class BucketContents
             return false;
         }
     }
+
+    /// <summary>One entry of ListObjectVersions: a version, or a delete marker (no size, never a current object).</summary>
+    private sealed record StoredVersion(string Key, string VersionId, bool IsCurrentObject, long Size);
 }

@@ -15,7 +15,8 @@ internal static class UserDeleteCommand
 
         Deletes user NAME: its access keys, its policies (detached; its coffer-user-NAME policy is
         deleted), its group memberships and the user; then every object under NAME/ of the shared
-        bucket, or in its own bucket and the bucket itself, unless --keep-files. Uploads in progress
+        bucket, or in its own bucket and the bucket itself, unless --keep-files: in a versioned
+        bucket every older version and delete marker too, for good. Uploads in progress
         there are aborted. The space is the one `coffer user create` recorded on the user; give
         --bucket or --own-bucket when the user is already gone. Asks for confirmation, showing the
         object count and bytes, unless --yes. Interrupted, it can be run again to finish.
@@ -72,7 +73,7 @@ internal static class UserDeleteCommand
             await DeleteUserAsync(client, user, cancellationToken).ConfigureAwait(false);
         }
 
-        long deleted = 0;
+        (long Objects, long Versions) deleted = (0, 0);
         var bucketDeleted = false;
         if (!keepFiles && space is not null)
         {
@@ -98,7 +99,8 @@ internal static class UserDeleteCommand
                     userDeleted = user is not null,
                     accessKeysDeleted = user?.Keys.Count ?? 0,
                     location = keepFiles ? null : space?.Location,
-                    objectsDeleted = deleted,
+                    objectsDeleted = deleted.Objects,
+                    versionsDeleted = deleted.Versions,
                     bucketDeleted,
                 },
                 JsonOptions));
@@ -108,7 +110,8 @@ internal static class UserDeleteCommand
             Console.WriteLine(user is null ? $"user {name} was already gone" : $"deleted user {name}");
             if (!keepFiles && space is not null)
             {
-                Console.WriteLine($"deleted {Count(deleted, "object")} in {space.Location}" + (bucketDeleted ? $" and the bucket {space.Bucket}" : string.Empty));
+                var older = deleted.Versions > deleted.Objects ? $" ({Count(deleted.Versions - deleted.Objects, "older version or delete marker", "older versions and delete markers")} besides)" : string.Empty;
+                Console.WriteLine($"deleted {Count(deleted.Objects, "object")}{older} in {space.Location}" + (bucketDeleted ? $" and the bucket {space.Bucket}" : string.Empty));
             }
         }
 
@@ -136,7 +139,7 @@ internal static class UserDeleteCommand
         return new TenantSpace(true, TenantSpace.OwnBucketName(TenantSpace.BucketPattern(line), name), access, name);
     }
 
-    private static string Plan(string name, TenantUser? user, TenantSpace? space, (long Objects, long Bytes)? files, bool keepFiles)
+    private static string Plan(string name, TenantUser? user, TenantSpace? space, (long Objects, long OlderVersions, long Bytes)? files, bool keepFiles)
     {
         var lines = new List<string> { "this deletes:" };
         if (user is not null)
@@ -154,7 +157,8 @@ internal static class UserDeleteCommand
         }
         else if (files is { } f)
         {
-            lines.Add($"  {Count(f.Objects, "object")} ({Bytes(f.Bytes)}) in {space.Location}" + (space.OwnBucket ? $", and the bucket {space.Bucket}" : string.Empty));
+            var older = f.OlderVersions > 0 ? $" and {Count(f.OlderVersions, "older version or delete marker", "older versions and delete markers")}" : string.Empty;
+            lines.Add($"  {Count(f.Objects, "object")}{older} ({Bytes(f.Bytes)}) in {space.Location}" + (space.OwnBucket ? $", and the bucket {space.Bucket}" : string.Empty));
         }
         else
         {
