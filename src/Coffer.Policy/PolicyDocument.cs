@@ -21,7 +21,15 @@ public sealed class PolicyDocument
         Id = id;
         Statements = statements;
         GrantsPublicAccess = ComputeGrantsPublicAccess(statements);
+        _conditionKeys = statements
+            .SelectMany(s => s.Conditions)
+            .SelectMany(c => c.VariableKeys.Prepend(c.Key))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
     }
+
+    /// <summary>Every condition key the document's conditions name or use as a variable.</summary>
+    private readonly string[] _conditionKeys;
 
     /// <summary>The document exactly as written.</summary>
     public string Json { get; }
@@ -40,6 +48,23 @@ public sealed class PolicyDocument
     /// (aws:SourceIp, aws:SourceArn, aws:PrincipalAccount, ...) to values without wildcards.
     /// </summary>
     public bool GrantsPublicAccess { get; }
+
+    /// <summary>
+    /// Whether a condition names a key starting with <paramref name="prefix"/> (case-insensitive), so
+    /// that keys costing a lookup, such as s3:ExistingObjectTag/*, are worked out only when asked for.
+    /// </summary>
+    public bool MentionsConditionKey(string prefix)
+    {
+        foreach (var key in _conditionKeys)
+        {
+            if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Parses and compiles; throws <see cref="MalformedPolicyException"/> saying where the document is wrong.</summary>
     public static PolicyDocument Parse(string json, PolicyKind kind)

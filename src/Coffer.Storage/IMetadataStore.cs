@@ -53,6 +53,13 @@ public interface IMetadataStore
     /// </summary>
     Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the tags of the current version (<paramref name="versionId"/> null) or of the named
+    /// one, in place: no new version is made. Returns the version as it is now, untouched when it is
+    /// a delete marker; null when there is no such version. <see cref="StorageError.NoSuchBucket"/>.
+    /// </summary>
+    Task<ObjectInfo?> SetObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken);
+
     /// <summary>Current versions that are not delete markers, in key order (ListObjects).</summary>
     IKeyRangeReader KeyRange(string bucket);
 

@@ -74,6 +74,17 @@ public sealed class ObjectStore
             : new StorageException(StorageError.NoSuchVersion, "The specified version does not exist.");
     }
 
+    /// <summary>
+    /// Replaces the tags of the current version or the named one, without making a new version.
+    /// A delete marker is returned as it is, for the caller to refuse; <see cref="StorageError.NoSuchKey"/>
+    /// or <see cref="StorageError.NoSuchVersion"/> when there is none.
+    /// </summary>
+    public async Task<ObjectInfo> SetTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
+        await _metadata.SetObjectTagsAsync(bucket, key, versionId, tags, cancellationToken).ConfigureAwait(false)
+        ?? throw (versionId is null
+            ? new StorageException(StorageError.NoSuchKey)
+            : new StorageException(StorageError.NoSuchVersion, "The specified version does not exist."));
+
     public Task SetVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken) =>
         _metadata.SetBucketVersioningAsync(bucket, status, cancellationToken);
 
@@ -179,6 +190,7 @@ public sealed class ObjectStore
             BlobId = blobId,
             InlineData = blobId is null ? written.Inline : null,
             Encryption = request.Sealer?.Metadata,
+            Tags = request.Tags,
             VersionId = _versionIds.Next(),
         };
         return await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
@@ -243,7 +255,11 @@ public sealed class ObjectStore
         return await ObjectLister.ListAsync(_metadata.KeyRange(bucket), query, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, CancellationToken cancellationToken)
+    public Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, CancellationToken cancellationToken) =>
+        CreateUploadAsync(bucket, key, headers, checksumAlgorithm, checksumType, encryption, [], cancellationToken);
+
+    public async Task<UploadInfo> CreateUploadAsync(
+        string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
 
@@ -260,6 +276,7 @@ public sealed class ObjectStore
             ChecksumAlgorithm = checksumAlgorithm,
             ChecksumType = checksumType,
             Encryption = encryption,
+            Tags = tags,
         };
         await _metadata.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
         return upload;
@@ -342,6 +359,7 @@ public sealed class ObjectStore
 
                 // The upload's choice; each part carries its own data key.
                 Encryption = upload.Encryption,
+                Tags = upload.Tags,
                 VersionId = versionId,
             };
         }, CancellationToken.None).ConfigureAwait(false);

@@ -271,7 +271,7 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [InlineData("DELETE", "/{bucket}/existing?acl")]
     [InlineData("GET", "/{bucket}/existing?policy")]
     [InlineData("PUT", "/{bucket}?lifecycle")]
-    [InlineData("GET", "/{bucket}/existing?tagging")]
+    [InlineData("GET", "/{bucket}?tagging")]
     [InlineData("GET", "/{bucket}?lifecycle")]
     [InlineData("PUT", "/{bucket}/existing?retention")]
     public async Task Request_ForAnUnimplementedSubresource_FailsWithNotImplemented(string method, string path)

@@ -203,4 +203,17 @@ public sealed class PolicyParserTests
         Assert.Equal(new PolicyPosition(2, 18), statement.Start);
         Assert.Equal(new PolicyPosition(2, 63), statement.End);
     }
+
+    [Theory]
+    [InlineData("""{"StringEquals": {"s3:ExistingObjectTag/classification": "secret"}}""", true)]
+    [InlineData("""{"ForAnyValue:StringLike": {"S3:existingobjecttag/team": ["*"]}}""", true)]
+    [InlineData("""{"StringEquals": {"aws:username": "${s3:ExistingObjectTag/owner}"}}""", true)]
+    [InlineData("""{"StringEquals": {"s3:RequestObjectTag/classification": "secret"}}""", false)]
+    [InlineData("""{}""", false)]
+    public void MentionsConditionKey_FindsKeysAndVariablesByPrefix(string condition, bool expected)
+    {
+        var document = PolicyDocument.Parse(Doc($$"""{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{{condition}}}"""), PolicyKind.Identity);
+
+        Assert.Equal(expected, document.MentionsConditionKey("s3:ExistingObjectTag/"));
+    }
 }

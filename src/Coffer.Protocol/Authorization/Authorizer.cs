@@ -30,6 +30,11 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
         IReadOnlyList<PolicySource> session = principal?.SessionPolicy is { } text
             ? [new PolicySource("session", PolicySourceType.Session, PolicyCache.Get(text, PolicyKind.Session))]
             : [];
+        if (question.Deferred is { } deferred)
+        {
+            await deferred.LoadIfMentionedAsync(question.Keys, [.. identity, .. session, question.ResourcePolicy], cancellationToken).ConfigureAwait(false);
+        }
+
         return new AuthorizationRequest
         {
             Context = new RequestContext
@@ -184,5 +189,8 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
     }
 }
 
-/// <summary>What is asked of the <see cref="Authorizer"/>: the principal (null when anonymous), action, resource, context and resource policy.</summary>
-public sealed record AuthorizationQuestion(Principal? Principal, string Action, string Resource, ContextKeys Keys, PolicySource? ResourcePolicy = null);
+/// <summary>
+/// What is asked of the <see cref="Authorizer"/>: the principal (null when anonymous), action, resource,
+/// context and resource policy, and context keys to load only if a policy names them.
+/// </summary>
+public sealed record AuthorizationQuestion(Principal? Principal, string Action, string Resource, ContextKeys Keys, PolicySource? ResourcePolicy = null, DeferredKeys? Deferred = null);

@@ -11,10 +11,12 @@ namespace Coffer.Protocol.S3;
 /// Authorises S3 requests: each operation as the action AWS documents for it, on the bucket or
 /// object ARN, with the caller's identity policies and the bucket's policy, before any handler runs.
 /// </summary>
-internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySource> policies, PublicAccessBlocks blocks, TimeProvider time)
+internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySource> policies, PublicAccessBlocks blocks, Storage.IMetadataStore metadata, TimeProvider time)
 {
     /// <summary>Every bucket in the account, as s3:ListAllMyBuckets is granted.</summary>
     public const string AllBuckets = "arn:aws:s3:::*";
+
+    private const string ExistingObjectTagPrefix = "s3:ExistingObjectTag/";
 
     public static string Arn(string bucket, string? key = null) =>
         key is null ? "arn:aws:s3:::" + bucket : "arn:aws:s3:::" + bucket + "/" + key;
@@ -39,6 +41,10 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
             case S3Operation.DeleteObjects:
                 // A batch delete is never granted to anyone anonymous.
                 throw new S3Exception(S3ErrorCode.AccessDenied);
+            case S3Operation.PutObjectTagging:
+                // Authorised by the handler once the Tagging document is read, so that
+                // s3:RequestObjectTag/* and s3:RequestObjectTagKeys can be evaluated: see AuthorizeTaggingAsync.
+                return;
             case S3Operation.PutBucketPolicy or S3Operation.GetBucketPolicy or S3Operation.DeleteBucketPolicy when principal is { IsRoot: true }:
                 // The account root can always repair a bucket policy that locks everyone out.
                 return;
@@ -51,6 +57,18 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
             var sourceAction = context.CopySourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion";
             await DemandAsync(context, sourceAction, source.Bucket, Arn(source.Bucket, source.Key)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Authorises PutObjectTagging with the tags of its body as the request's tags (null when the body did not parse).</summary>
+    public Task AuthorizeTaggingAsync(S3Context context, IReadOnlyList<KeyValuePair<string, string>>? tags)
+    {
+        context.ConditionKeys ??= Keys(context);
+        if (tags is not null)
+        {
+            SetRequestTags(context.ConditionKeys, tags);
+        }
+
+        return DemandAsync(context, S3Actions.For(context.Operation, context.Query.Has("versionId")), context.Bucket, Arn(context.BucketName, context.ObjectKey));
     }
 
     public async Task DemandAsync(S3Context context, string action, string? bucket, string resource)
@@ -79,7 +97,7 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
         }
 
         context.ConditionKeys ??= Keys(context);
-        var question = new AuthorizationQuestion(context.Auth.Principal, action, resource, context.ConditionKeys, bucketPolicy);
+        var question = new AuthorizationQuestion(context.Auth.Principal, action, resource, context.ConditionKeys, bucketPolicy, context.ExistingObjectTags);
         return await authorizer.DecideAsync(question, context.Aborted).ConfigureAwait(false) == Decision.Allow;
     }
 
@@ -120,9 +138,15 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
                 SetFromHeader(keys, context, "x-amz-metadata-directive");
                 if (context.Header("x-amz-tagging") is { } tagging)
                 {
-                    SetRequestTags(keys, tagging);
+                    SetRequestTags(keys, ObjectTagging.FromHeader(tagging));
                 }
 
+                break;
+            case S3Operation.GetObject or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.PutObjectAcl
+                or S3Operation.GetObjectTagging or S3Operation.PutObjectTagging or S3Operation.DeleteObjectTagging:
+                // As S3: the object's existing tags, for the operations that read or change it in place
+                // (not PutObject or DeleteObject, which replace or remove it).
+                context.ExistingObjectTags = new DeferredKeys(ExistingObjectTagPrefix, (keys, cancellationToken) => LoadExistingTagsAsync(context, keys, cancellationToken));
                 break;
             case S3Operation.UploadPartCopy:
                 SetFromHeader(keys, context, "x-amz-copy-source");
@@ -153,26 +177,44 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
         }
     }
 
-    /// <summary>s3:RequestObjectTag/KEY and s3:RequestObjectTagKeys from an x-amz-tagging header (URL query form).</summary>
-    private static void SetRequestTags(ContextKeys keys, string tagging)
+    /// <summary>s3:RequestObjectTag/KEY and s3:RequestObjectTagKeys from the tags a request sets.</summary>
+    private static void SetRequestTags(ContextKeys keys, IReadOnlyList<KeyValuePair<string, string>> tags)
     {
-        QueryParameters tags;
-        try
-        {
-            tags = QueryParameters.Parse(tagging.AsSpan());
-        }
-        catch (FormatException)
-        {
-            throw S3Exception.InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", tagging);
-        }
-
-        var names = new List<string>();
-        foreach (var (name, value) in tags.Items)
+        var names = new List<string>(tags.Count);
+        foreach (var (name, value) in tags)
         {
             keys.Set("s3:RequestObjectTag/" + name, value);
             names.Add(name);
         }
 
         keys.Set("s3:RequestObjectTagKeys", [.. names]);
+    }
+
+    /// <summary>s3:ExistingObjectTag/KEY for each tag of the version the request names (the current one without versionId).</summary>
+    private async ValueTask LoadExistingTagsAsync(S3Context context, ContextKeys keys, CancellationToken cancellationToken)
+    {
+        var versionId = context.Query.Get("versionId");
+        if (versionId is not null && !Storage.Versions.VersionIds.IsWellFormed(versionId))
+        {
+            // The handler refuses the id; there is no object to take tags from.
+            return;
+        }
+
+        Storage.Objects.ObjectInfo? info;
+        try
+        {
+            info = versionId is null
+                ? await metadata.GetObjectAsync(context.BucketName, context.ObjectKey, includeInlineData: false, cancellationToken).ConfigureAwait(false)
+                : await metadata.GetObjectVersionAsync(context.BucketName, context.ObjectKey, versionId, includeInlineData: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Storage.StorageException)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in info?.Tags ?? [])
+        {
+            keys.Set(ExistingObjectTagPrefix + name, value);
+        }
     }
 }

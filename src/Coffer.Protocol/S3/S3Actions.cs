@@ -35,6 +35,9 @@ public static class S3Actions
         S3Operation.PutBucketVersioning => "s3:PutBucketVersioning",
         S3Operation.GetBucketVersioning => "s3:GetBucketVersioning",
         S3Operation.ListObjectVersions => "s3:ListBucketVersions",
+        S3Operation.PutObjectTagging => "s3:PutObjectTagging",
+        S3Operation.GetObjectTagging => "s3:GetObjectTagging",
+        S3Operation.DeleteObjectTagging => "s3:DeleteObjectTagging",
         _ => "s3:Unknown",
     };
 
@@ -46,6 +49,9 @@ public static class S3Actions
     {
         (S3Operation.GetObject or S3Operation.HeadObject, true) => "s3:GetObjectVersion",
         (S3Operation.DeleteObject, true) => "s3:DeleteObjectVersion",
+        (S3Operation.PutObjectTagging, true) => "s3:PutObjectVersionTagging",
+        (S3Operation.GetObjectTagging, true) => "s3:GetObjectVersionTagging",
+        (S3Operation.DeleteObjectTagging, true) => "s3:DeleteObjectVersionTagging",
         _ => For(operation),
     };
 }

@@ -32,6 +32,9 @@ internal sealed class S3Context
     /// <summary>The policy request context, built when the first authorisation needs it.</summary>
     public Coffer.Policy.ContextKeys? ConditionKeys { get; set; }
 
+    /// <summary>s3:ExistingObjectTag/*, looked up only when a policy asks for it; null where S3 has no such key.</summary>
+    public Authorization.DeferredKeys? ExistingObjectTags { get; set; }
+
     public HttpRequest Request => Http.Request;
 
     public HttpResponse Response => Http.Response;

@@ -36,6 +36,7 @@ public sealed partial class S3Endpoint
     private readonly PublicAccessBlocks _publicAccessBlocks;
     private readonly PublicAccessBlockHandlers _publicAccessBlockHandlers;
     private readonly AclHandlers _acls;
+    private readonly TaggingHandlers _tagging;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -47,7 +48,7 @@ public sealed partial class S3Endpoint
         _publicAccessBlocks = new PublicAccessBlocks(PublicAccessBlock.Cache(store.Metadata), options.AccountPublicAccessBlock);
         _publicAccessBlockHandlers = new PublicAccessBlockHandlers(_publicAccessBlocks, store.Metadata);
         _acls = new AclHandlers(store, options);
-        _access = new S3Access(authorizer, _policies, _publicAccessBlocks, time);
+        _access = new S3Access(authorizer, _policies, _publicAccessBlocks, store.Metadata, time);
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata, _publicAccessBlocks);
         _bucketEncryption = new BucketEncryptionHandlers(_encryptionDefaults, store.Metadata);
         _buckets = new BucketHandlers(store, options, time, _publicAccessBlocks);
@@ -58,6 +59,7 @@ public sealed partial class S3Endpoint
         _lists = new ListHandlers(store);
         _multipart = new MultipartHandlers(store, encryption);
         _versioning = new VersioningHandlers(store);
+        _tagging = new TaggingHandlers(store);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -225,6 +227,9 @@ public sealed partial class S3Endpoint
         S3Operation.PutBucketVersioning => _versioning.PutAsync(context),
         S3Operation.GetBucketVersioning => _versioning.GetAsync(context),
         S3Operation.ListObjectVersions => _versioning.ListVersionsAsync(context),
+        S3Operation.PutObjectTagging => _tagging.PutAsync(context),
+        S3Operation.GetObjectTagging => _tagging.GetAsync(context),
+        S3Operation.DeleteObjectTagging => _tagging.DeleteAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),

@@ -61,4 +61,8 @@ public enum S3ErrorCode
     KmsInvalidState,
 
     NoSuchVersion,
+    InvalidTag,
+
+    /// <summary>S3's generic 400, e.g. more than 10 tags on an object.</summary>
+    BadRequest,
 }

@@ -52,6 +52,8 @@ internal static class S3Errors
         S3ErrorCode.AccessControlListNotSupported => (400, "The bucket does not allow ACLs"),
         S3ErrorCode.InvalidToken => (400, "The provided token is malformed or otherwise invalid."),
         S3ErrorCode.ExpiredToken => (400, "The provided token has expired."),
+        S3ErrorCode.InvalidTag => (400, "The tag provided was not a valid tag."),
+        S3ErrorCode.BadRequest => (400, "Bad Request"),
         S3ErrorCode.KmsDisabled => (400, "The KMS key used to encrypt this object is disabled."),
         S3ErrorCode.KmsNotFound => (400, "The KMS key does not exist, or its key material was deleted."),
         S3ErrorCode.KmsInvalidState => (400, "The KMS key is not in a state that allows this request."),

@@ -44,6 +44,9 @@ public enum S3Operation
     PutBucketVersioning,
     GetBucketVersioning,
     ListObjectVersions,
+    PutObjectTagging,
+    GetObjectTagging,
+    DeleteObjectTagging,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

@@ -110,6 +110,14 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         _ => null,
     };
 
+    private static S3Operation? ObjectTaggingOperation(string method, QueryParameters query) => method switch
+    {
+        "GET" when query.Has("tagging") => S3Operation.GetObjectTagging,
+        "PUT" when query.Has("tagging") => S3Operation.PutObjectTagging,
+        "DELETE" when query.Has("tagging") => S3Operation.DeleteObjectTagging,
+        _ => null,
+    };
+
     public static S3Operation Classify(string method, string? bucket, string? key, QueryParameters query, bool hasCopySource)
     {
         if (bucket is null)
@@ -130,6 +138,12 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         if (key is not null && ObjectAclOperation(method, query) is { } aclOperation)
         {
             return aclOperation;
+        }
+
+        // Object tags only: ?tagging on a bucket (bucket tags) stays unsupported.
+        if (key is not null && ObjectTaggingOperation(method, query) is { } taggingOperation)
+        {
+            return taggingOperation;
         }
 
         foreach (var name in UnsupportedSubresources)

@@ -21,6 +21,9 @@ public sealed class UploadInfo
     /// <summary>COMPOSITE or FULL_OBJECT, when a checksum algorithm was chosen.</summary>
     public string? ChecksumType { get; init; }
 
+    /// <summary>The tags (x-amz-tagging) the completed object gets.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
     /// <summary>The encryption CreateMultipartUpload chose for every part (mode and key, no data key); opaque here.</summary>
     public string? Encryption { get; init; }
 }

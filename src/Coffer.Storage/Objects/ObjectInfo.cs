@@ -36,6 +36,9 @@ public sealed record ObjectInfo
     /// </summary>
     public string? Encryption { get; init; }
 
+    /// <summary>The version's tags (S3 object tagging), in the order they were set; empty when it has none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
     /// <summary>The content of a small object kept in the metadata store, when it was loaded.</summary>
     public byte[]? InlineData { get; init; }
 

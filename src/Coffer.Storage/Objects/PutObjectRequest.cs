@@ -19,6 +19,9 @@ public sealed class PutObjectRequest
     /// <summary>Called once the body has been read whole (and every verifying stream around it has passed); its answer is stored.</summary>
     public Func<ObjectChecksum?>? ChecksumAfterBody { get; init; }
 
+    /// <summary>The new version's tags (x-amz-tagging, or a copy source's).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
     public WriteCondition Condition { get; init; } = WriteCondition.None;
 
     /// <summary>How the body is sealed before it is stored; null stores it as it came.</summary>

@@ -11,10 +11,10 @@ namespace Coffer.Storage.Sqlite;
 
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption, version_id, null_version, delete_marker";
+    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption, version_id, null_version, delete_marker, tags";
     private const string VersionEntryColumns = "key, version_id, null_version, delete_marker, size, etag, last_modified, checksum_algorithm, checksum_type";
     private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset, encryption";
-    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption";
+    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption, tags";
 
     private readonly SqliteDatabase _database;
 
@@ -230,6 +230,45 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return new WriteResult(current, released, version with { BucketVersioning = versioning });
         }, cancellationToken);
 
+    public Task<ObjectInfo?> SetObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            var versioning = ReadVersioning(connection, bucket);
+            var (table, version) = versionId is null
+                ? ("objects", ReadObject(connection, bucket, key, includeInlineData: false))
+                : FindVersion(connection, bucket, key, versionId);
+            if (version is null || version.IsDeleteMarker)
+            {
+                return version is null ? null : version with { BucketVersioning = versioning };
+            }
+
+            // The version keeps its id, content and place in the chain: only its tags change.
+            using var command = connection.CreateCommand();
+            var older = table == "object_versions";
+            command.CommandText = older
+                ? "UPDATE object_versions SET tags = $tags WHERE bucket = $bucket AND key = $key AND version_id = $version"
+                : "UPDATE objects SET tags = $tags WHERE bucket = $bucket AND key = $key";
+            command.Parameters.AddWithValue("$tags", TagsToDb(tags));
+            command.Parameters.AddWithValue("$bucket", bucket);
+            command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
+            if (older)
+            {
+                command.Parameters.AddWithValue("$version", version.VersionId);
+            }
+
+            command.ExecuteNonQuery();
+            return version with { Tags = tags, BucketVersioning = versioning };
+        }, cancellationToken);
+
+    /// <summary>A named version ("null" for the null version) and the table that holds it.</summary>
+    private static (string Table, ObjectInfo? Version) FindVersion(SqliteConnection connection, string bucket, string key, string versionId)
+    {
+        var current = ReadRow(connection, "objects", bucket, key, versionId, includeInlineData: false, withVersioning: false);
+        return current is not null
+            ? ("objects", current)
+            : ("object_versions", ReadRow(connection, "object_versions", bucket, key, versionId, includeInlineData: false, withVersioning: false));
+    }
+
     public IKeyRangeReader KeyRange(string bucket) => new RangeReader(_database, bucket);
 
     public IVersionRangeReader VersionRange(string bucket) => new VersionReader(_database, bucket);
@@ -251,7 +290,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         {
             EnsureBucket(connection, upload.Bucket);
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype, $enc)";
+            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype, $enc, $tags)";
             command.Parameters.AddWithValue("$id", upload.UploadId);
             command.Parameters.AddWithValue("$bucket", upload.Bucket);
             command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(upload.Key));
@@ -260,6 +299,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             command.Parameters.AddWithValue("$calg", (object?)upload.ChecksumAlgorithm ?? DBNull.Value);
             command.Parameters.AddWithValue("$ctype", (object?)upload.ChecksumType ?? DBNull.Value);
             command.Parameters.AddWithValue("$enc", (object?)upload.Encryption ?? DBNull.Value);
+            command.Parameters.AddWithValue("$tags", TagsToDb(upload.Tags));
             command.ExecuteNonQuery();
             return true;
         }, cancellationToken);
@@ -574,7 +614,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT OR REPLACE INTO {table}(bucket, {ObjectColumns}, inline_data)
-            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $version, $null, $marker, $inline)
+            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $version, $null, $marker, $tags, $inline)
             """;
         command.Parameters.AddWithValue("$bucket", info.Bucket);
         command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
@@ -592,6 +632,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$version", (object?)info.VersionId ?? DBNull.Value);
         command.Parameters.AddWithValue("$null", info.IsNullVersion ? 1 : 0);
         command.Parameters.AddWithValue("$marker", info.IsDeleteMarker ? 1 : 0);
+        command.Parameters.AddWithValue("$tags", TagsToDb(info.Tags));
         command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
@@ -695,8 +736,9 @@ public sealed class SqliteMetadataStore : IMetadataStore
             VersionId = reader.IsDBNull(12) ? null : reader.GetString(12),
             IsNullVersion = reader.GetInt64(13) != 0,
             IsDeleteMarker = reader.GetInt64(14) != 0,
-            InlineData = includeInlineData && !reader.IsDBNull(15) ? (byte[])reader.GetValue(15) : null,
-            BucketVersioning = withVersioning ? ParseVersioning(reader, 16) : null,
+            Tags = TagsFromDb(reader, 15),
+            InlineData = includeInlineData && !reader.IsDBNull(16) ? (byte[])reader.GetValue(16) : null,
+            BucketVersioning = withVersioning ? ParseVersioning(reader, 17) : null,
         };
     }
 
@@ -749,7 +791,14 @@ public sealed class SqliteMetadataStore : IMetadataStore
         ChecksumAlgorithm = reader.IsDBNull(5) ? null : reader.GetString(5),
         ChecksumType = reader.IsDBNull(6) ? null : reader.GetString(6),
         Encryption = reader.IsDBNull(7) ? null : reader.GetString(7),
+        Tags = TagsFromDb(reader, 8),
     };
+
+    private static object TagsToDb(IReadOnlyList<KeyValuePair<string, string>> tags) =>
+        tags.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(tags.ToList(), ObjectJsonContext.Default.ListKeyValuePairStringString);
+
+    private static IReadOnlyList<KeyValuePair<string, string>> TagsFromDb(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : JsonSerializer.Deserialize(reader.GetString(ordinal), ObjectJsonContext.Default.ListKeyValuePairStringString) ?? [];
 
     private static BucketInfo ReadBucket(SqliteDataReader reader) =>
         new(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), ParseVersioning(reader, 3));

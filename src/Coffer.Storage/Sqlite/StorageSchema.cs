@@ -94,5 +94,12 @@ internal static class StorageSchema
         CREATE INDEX object_versions_blob ON object_versions(blob_id) WHERE blob_id IS NOT NULL;
         CREATE INDEX object_versions_null ON object_versions(bucket, key) WHERE null_version = 1;
         """,
+        // Object tags, per version: a JSON array of {Key, Value}, NULL when the version has none.
+        // uploads carries CreateMultipartUpload's tags to the completed object.
+        """
+        ALTER TABLE objects ADD COLUMN tags TEXT;
+        ALTER TABLE object_versions ADD COLUMN tags TEXT;
+        ALTER TABLE uploads ADD COLUMN tags TEXT;
+        """,
     ];
 }

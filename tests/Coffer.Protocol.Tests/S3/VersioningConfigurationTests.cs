@@ -55,6 +55,12 @@ public sealed class VersioningConfigurationTests
     [InlineData(S3Operation.ListObjectVersions, false, "s3:ListBucketVersions")]
     [InlineData(S3Operation.PutBucketVersioning, false, "s3:PutBucketVersioning")]
     [InlineData(S3Operation.GetBucketVersioning, false, "s3:GetBucketVersioning")]
+    [InlineData(S3Operation.PutObjectTagging, false, "s3:PutObjectTagging")]
+    [InlineData(S3Operation.PutObjectTagging, true, "s3:PutObjectVersionTagging")]
+    [InlineData(S3Operation.GetObjectTagging, false, "s3:GetObjectTagging")]
+    [InlineData(S3Operation.GetObjectTagging, true, "s3:GetObjectVersionTagging")]
+    [InlineData(S3Operation.DeleteObjectTagging, false, "s3:DeleteObjectTagging")]
+    [InlineData(S3Operation.DeleteObjectTagging, true, "s3:DeleteObjectVersionTagging")]
     public void Actions_ANamedVersionIsItsOwnPermission(S3Operation operation, bool namesVersion, string expected) =>
         Assert.Equal(expected, S3Actions.For(operation, namesVersion));
 }

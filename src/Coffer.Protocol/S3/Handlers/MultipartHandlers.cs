@@ -18,9 +18,10 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
     {
         await store.GetBucketAsync(context.BucketName, context.Aborted).ConfigureAwait(false);
         var headers = ObjectHeaderMapping.FromRequest(context.Request);
+        var tags = ObjectTagging.FromHeader(context.Header("x-amz-tagging"));
         var (algorithm, type) = ChecksumChoice(context);
         var (choice, customerKeyMd5) = await encryption.ForUploadAsync(context, context.Aborted).ConfigureAwait(false);
-        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice?.ToJson(), context.Aborted).ConfigureAwait(false);
+        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice?.ToJson(), tags, context.Aborted).ConfigureAwait(false);
         Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, customerKeyMd5);
         if (algorithm is not null)
         {

@@ -82,7 +82,7 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
     /// A delete marker has no content: as the current version it hides the key (404 NoSuchKey),
     /// named by its version id it is a resource without GET (405); both say it is a marker.
     /// </summary>
-    private static S3Exception DeleteMarkerError(S3Context context, ObjectInfo marker, bool named)
+    internal static S3Exception DeleteMarkerError(S3Context context, ObjectInfo marker, bool named)
     {
         context.Response.Headers["x-amz-delete-marker"] = "true";
         context.Response.Headers["x-amz-version-id"] = marker.PublicVersionId;
@@ -155,6 +155,11 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
         }
 
         ObjectHeaderMapping.ToResponse(info.Headers, context.Query, response);
+        if (info.Tags.Count > 0)
+        {
+            response.Headers["x-amz-tagging-count"] = info.Tags.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
         response.Headers.ETag = Quote(info.ETag);
         response.Headers.LastModified = info.LastModified.ToString("r", CultureInfo.InvariantCulture);
         response.Headers.AcceptRanges = "bytes";

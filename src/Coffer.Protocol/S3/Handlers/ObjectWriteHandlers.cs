@@ -19,6 +19,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         var length = DeclaredLength(context, ObjectStore.MaxSinglePutSize);
 
         var headers = ObjectHeaderMapping.FromRequest(request);
+        var tags = ObjectTagging.FromHeader(context.Header("x-amz-tagging"));
         var md5 = ParseContentMd5(context.Header("Content-MD5"));
         var condition = WriteConditionFrom(context);
         var checksum = ChecksumRequest.FromRequest(request, context.Auth);
@@ -31,6 +32,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             Bucket = context.BucketName,
             Key = context.ObjectKey,
             Headers = headers,
+            Tags = tags,
             ExpectedLength = length,
             ExpectedMd5 = md5,
             ChecksumAfterBody = checksum is null ? null : checksum.Result,
@@ -53,6 +55,13 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
         }
 
+        var taggingDirective = context.Header("x-amz-tagging-directive") ?? "COPY";
+        if (taggingDirective is not ("COPY" or "REPLACE"))
+        {
+            throw S3Exception.InvalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
+        }
+
+        var replacedTags = taggingDirective == "REPLACE" ? ObjectTagging.FromHeader(context.Header("x-amz-tagging")) : null;
         var (sourceBucket, sourceKey) = context.CopySource!.Value;
 
         // Copying an older version onto its own key is how a version is restored, so only the current one is refused.
@@ -73,6 +82,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
                 Bucket = context.BucketName,
                 Key = context.ObjectKey,
                 Headers = directive == "REPLACE" ? ObjectHeaderMapping.FromRequest(context.Request) : source.Info.Headers,
+                Tags = replacedTags ?? source.Info.Tags,
                 ExpectedLength = source.Info.Size,
                 ChecksumAfterBody = () => source.Info.Checksum,
                 Condition = WriteConditionFrom(context),
