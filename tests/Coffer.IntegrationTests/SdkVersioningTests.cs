@@ -278,6 +278,40 @@ public sealed class SdkVersioningTests(SdkServerFixture fixture) : IClassFixture
         Assert.Equal("small first", await new StreamReader(old.ResponseStream).ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task CompleteMultipartUpload_CompletedAgain_AnswersTheSameVersionWhileItIsCurrent()
+    {
+        var bucket = await VersionedBucketAsync();
+        var upload = await _s3.InitiateMultipartUploadAsync(bucket, "big");
+        var part = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "big", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(Encoding.UTF8.GetBytes("part")) });
+        var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = "big", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)] };
+
+        var first = await _s3.CompleteMultipartUploadAsync(request);
+        var again = await _s3.CompleteMultipartUploadAsync(request);
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "big", ContentBody = "newer" });
+
+        Assert.Equal(first.VersionId, again.VersionId);
+        Assert.Equal(first.ETag, again.ETag);
+        await S3Assert.FailsAsync(HttpStatusCode.NotFound, "NoSuchUpload", () => _s3.CompleteMultipartUploadAsync(request));
+    }
+
+    /// <summary>As S3 documents and does: deleting a version that is not there succeeds (204) and names the id asked for.</summary>
+    [Fact]
+    public async Task DeleteObject_WithAWellFormedUnknownVersionId_Succeeds_AndChangesNothing()
+    {
+        var bucket = await VersionedBucketAsync();
+        var put = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "kept" });
+        const string unknown = "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrH";
+
+        using var response = await fixture.SendSignedAsync(HttpMethod.Delete, $"/{bucket}/k?versionId={unknown}");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(unknown, response.Headers.GetValues("x-amz-version-id").Single());
+        Assert.False(response.Headers.Contains("x-amz-delete-marker"));
+        var versions = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket });
+        Assert.Equal(put.VersionId, Assert.Single(versions.Versions).VersionId);
+    }
+
     [Theory]
     [InlineData("not-a-version", HttpStatusCode.BadRequest, "InvalidArgument")]
     [InlineData("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH", HttpStatusCode.BadRequest, "InvalidArgument")]

@@ -26,6 +26,11 @@ internal static class BenchCommand
               CreateMultipartUpload, --parallel concurrent UploadPart requests of --part-size, then
               CompleteMultipartUpload (timed on its own too); then --parallel concurrent ranged GETs of
               --part-size each over the whole object; then a single PUT of --size for comparison.
+          coffer-bench versions --endpoint URL --access-key K --secret-key S [--region us-east-1] --bucket NAME
+                          [--key K] [--versions 10000] [--size 4KiB] [--concurrency 32] [--max-keys 1000] [--rounds 20]
+              Writes --versions versions of one key concurrently into a bucket with versioning enabled,
+              then times ListObjectVersions: every page of the whole listing (--rounds times) and the
+              first page with the key as prefix (10 x --rounds times); prints p50/p99 ms of each.
           coffer-bench baseline [--listen 127.0.0.1:0]
               A bare Kestrel server answering the same requests with no auth and no storage;
               prints "listening on http://HOST:PORT" and runs until SIGTERM or Ctrl+C.
@@ -62,6 +67,9 @@ internal static class BenchCommand
     private static readonly string[] MultipartOptions =
         ["endpoint", "access-key", "secret-key", "region", "bucket", "size", "part-size", "parallel", "phase-timeout", "json"];
 
+    private static readonly string[] VersionsOptions =
+        ["endpoint", "access-key", "secret-key", "region", "bucket", "key", "versions", "size", "concurrency", "max-keys", "rounds"];
+
     private static readonly string[] BaselineOptions = ["listen"];
 
     private static readonly string[] SecondsOption = ["seconds"];
@@ -86,6 +94,7 @@ internal static class BenchCommand
             {
                 "s3" => await RunS3Async(CommandLine.Parse(rest, S3Options, S3Flags)),
                 "multipart" => await RunMultipartAsync(CommandLine.Parse(rest, MultipartOptions, S3Flags)),
+                "versions" => await RunVersionsAsync(CommandLine.Parse(rest, VersionsOptions)),
                 "baseline" => await RunBaselineAsync(CommandLine.Parse(rest, BaselineOptions)),
                 "policy" => PolicyBenchmark.Run(Seconds(rest), Console.Out),
                 "segments" => SegmentBenchmark.Run(Seconds(rest), Console.Out),
@@ -191,6 +200,28 @@ internal static class BenchCommand
         }
 
         return report.Phases.Any(p => p.Errors > 0 || p.FirstError is not null) ? 1 : 0;
+    }
+
+    private static async Task<int> RunVersionsAsync(CommandLine commandLine)
+    {
+        var (endpoint, accessKey, secretKey) = Target(commandLine);
+        var options = new VersionsBenchOptions
+        {
+            Endpoint = endpoint,
+            AccessKey = accessKey,
+            SecretKey = secretKey,
+            Region = commandLine.GetString("region", "us-east-1"),
+            Bucket = commandLine.Require("bucket"),
+            Key = commandLine.GetString("key", "versioned-object"),
+            Versions = commandLine.GetInt("versions", 10_000, 0, 10_000_000),
+            Size = commandLine.GetSize("size", 4 * ByteSize.KiB),
+            Concurrency = commandLine.GetInt("concurrency", 32, 1, 4096),
+            MaxKeys = commandLine.GetInt("max-keys", 1000, 1, 1000),
+            Rounds = commandLine.GetInt("rounds", 20, 1, 10_000),
+        };
+
+        using var cancellation = CancelOnCtrlC();
+        return await new VersionsBenchmark(options, TimeProvider.System, Console.Out).RunAsync(cancellation.Token);
     }
 
     private static Task<int> RunAuditAsync(CommandLine commandLine) =>

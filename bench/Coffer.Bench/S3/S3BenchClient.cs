@@ -143,6 +143,64 @@ internal sealed class S3BenchClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// One ListObjectVersions page, read to the end: how many versions and delete markers it held,
+    /// and the markers of the next page when it is truncated.
+    /// </summary>
+    public async Task<VersionPage> ListObjectVersionsAsync(
+        string bucket, string? prefix, int maxKeys, string? keyMarker, string? versionIdMarker, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder("versions=&max-keys=").Append(maxKeys.ToString(CultureInfo.InvariantCulture));
+        if (prefix is not null)
+        {
+            query.Append("&prefix=").Append(SigV4.UriEncode(prefix, encodeSlash: true));
+        }
+
+        if (keyMarker is not null)
+        {
+            query.Append("&key-marker=").Append(SigV4.UriEncode(keyMarker, encodeSlash: true))
+                .Append("&version-id-marker=").Append(SigV4.UriEncode(versionIdMarker ?? string.Empty, encodeSlash: true));
+        }
+
+        using var response = await SendAsync(HttpMethod.Get, bucket, key: null, query.ToString(), content: null, range: null, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw await FailureAsync("GET ?versions", bucket, null, response, cancellationToken);
+        }
+
+        // Pages of a thousand entries run to hundreds of KiB: streamed, not loaded.
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = XmlReader.Create(body, new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var entries = 0;
+        var truncated = false;
+        string? nextKey = null, nextVersion = null;
+        while (await reader.ReadAsync())
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1)
+            {
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "Version" or "DeleteMarker":
+                    entries++;
+                    break;
+                case "IsTruncated":
+                    truncated = await reader.ReadElementContentAsStringAsync() == "true";
+                    break;
+                case "NextKeyMarker":
+                    nextKey = await reader.ReadElementContentAsStringAsync();
+                    break;
+                case "NextVersionIdMarker":
+                    nextVersion = await reader.ReadElementContentAsStringAsync();
+                    break;
+            }
+        }
+
+        return new VersionPage(entries, truncated, nextKey, nextVersion);
+    }
+
     /// <summary>CreateMultipartUpload: returns the upload id.</summary>
     public async Task<string> CreateMultipartUploadAsync(string bucket, string key, CancellationToken cancellationToken)
     {

@@ -390,7 +390,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 var current = ReadObject(connection, upload.Bucket, upload.Key, includeInlineData: false);
                 if (current?.UploadId == upload.UploadId)
                 {
-                    return (current, WriteResult.Nothing);
+                    // With the bucket's versioning, so that the answer names the version it made.
+                    return (current with { BucketVersioning = versioning }, WriteResult.Nothing);
                 }
 
                 throw new StorageException(StorageError.NoSuchUpload);
