@@ -174,28 +174,30 @@ internal sealed class S3BenchClient : IDisposable
         var entries = 0;
         var truncated = false;
         string? nextKey = null, nextVersion = null;
-        while (await reader.ReadAsync())
+        // Reading an element's content leaves the reader on the node after it, already read.
+        var more = await reader.ReadAsync();
+        while (more)
         {
-            if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1)
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1)
             {
-                continue;
+                switch (reader.LocalName)
+                {
+                    case "Version" or "DeleteMarker":
+                        entries++;
+                        break;
+                    case "IsTruncated":
+                        truncated = await reader.ReadElementContentAsStringAsync() == "true";
+                        continue;
+                    case "NextKeyMarker":
+                        nextKey = await reader.ReadElementContentAsStringAsync();
+                        continue;
+                    case "NextVersionIdMarker":
+                        nextVersion = await reader.ReadElementContentAsStringAsync();
+                        continue;
+                }
             }
 
-            switch (reader.LocalName)
-            {
-                case "Version" or "DeleteMarker":
-                    entries++;
-                    break;
-                case "IsTruncated":
-                    truncated = await reader.ReadElementContentAsStringAsync() == "true";
-                    break;
-                case "NextKeyMarker":
-                    nextKey = await reader.ReadElementContentAsStringAsync();
-                    break;
-                case "NextVersionIdMarker":
-                    nextVersion = await reader.ReadElementContentAsStringAsync();
-                    break;
-            }
+            more = await reader.ReadAsync();
         }
 
         return new VersionPage(entries, truncated, nextKey, nextVersion);
