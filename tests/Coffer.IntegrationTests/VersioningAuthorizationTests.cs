@@ -39,7 +39,11 @@ public sealed class VersioningAuthorizationTests(SdkServerFixture fixture) : ICl
             await S3Assert.FailsAsync(HttpStatusCode.Forbidden, "AccessDenied", () => s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket }));
             await S3Assert.FailsAsync(HttpStatusCode.Forbidden, "AccessDenied", () => s3.CopyObjectAsync(new CopyObjectRequest
             {
-                SourceBucket = bucket, SourceKey = "doc", SourceVersionId = first.VersionId, DestinationBucket = bucket, DestinationKey = "doc",
+                SourceBucket = bucket,
+                SourceKey = "doc",
+                SourceVersionId = first.VersionId,
+                DestinationBucket = bucket,
+                DestinationKey = "doc",
             }));
             var batch = await Assert.ThrowsAsync<DeleteObjectsException>(() =>
                 s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [new KeyVersion { Key = "doc", VersionId = first.VersionId }] }));
