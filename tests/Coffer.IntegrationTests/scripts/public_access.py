@@ -11,49 +11,17 @@ passed; otherwise 1 with a FAIL line naming the check.
 
 import json
 import os
-import sys
 import uuid
 
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+from session_checks import eq, expect_error, ok, run  # noqa: E402  (before boto3)
 
 import boto3  # noqa: E402
 from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
 ENDPOINT = os.environ["COFFER_ENDPOINT"]
 BUCKET = "public-" + uuid.uuid4().hex[:8]
 ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def eq(actual, expected, what):
-    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(what):
-    print(f"  ok  {what}", flush=True)
-
-
-def expect_error(what, call, code, status, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        got = error.response["Error"].get("Code")
-        got_status = error.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(got == code and got_status == status, f"{what}: expected HTTP {status} {code}, got HTTP {got_status} {got}")
-        ok(f"{what} -> {code}")
-        return error
-    raise CheckFailed(f"{what}: expected {code}, but the call succeeded")
 
 
 def public_read(bucket):
@@ -151,12 +119,4 @@ def session(s3, anonymous):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except CheckFailed as failure:
-        print(f"FAIL {failure}", flush=True)
-        sys.exit(1)
-    except ClientError as error:
-        print(f"FAIL unexpected {error}", flush=True)
-        sys.exit(1)
-    print("public_access.py: every check passed")
+    run(main, "public_access.py")

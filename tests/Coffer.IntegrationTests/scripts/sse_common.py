@@ -1,13 +1,13 @@
-"""What sse_session.py and sse_restart.py share: the environment, the check helpers, bodies that
-carry the marker, and the KMS operations botocore 1.26 does not know, sent as signed JSON."""
+"""What sse_session.py and sse_restart.py share: the environment, the check helpers (from
+session_checks), bodies that carry the marker, and the KMS operations botocore 1.26 does not
+know, sent as signed JSON."""
 
 import json
 import os
 import urllib.error
 import urllib.request
 
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+from session_checks import CheckFailed, check, eq, ok  # noqa: E402, F401  (before boto3; re-exported)
 
 from boto3.s3.transfer import TransferConfig  # noqa: E402
 from botocore.auth import SigV4Auth  # noqa: E402
@@ -22,23 +22,6 @@ MIB = 1024 * 1024
 
 # 8 MiB parts above an 8 MiB threshold, as boto3's and the aws cli's defaults.
 TRANSFER = TransferConfig(multipart_threshold=8 * MIB, multipart_chunksize=8 * MIB, max_concurrency=2)
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def eq(actual, expected, what):
-    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(what):
-    print(f"  ok  {what}", flush=True)
 
 
 def body(size):

@@ -10,48 +10,16 @@ passed; otherwise 1 with a FAIL line naming the check.
 """
 
 import os
-import sys
 import uuid
 
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+from session_checks import check, eq, expect_error, ok, run  # noqa: E402  (before boto3)
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
 ENDPOINT = os.environ["COFFER_ENDPOINT"]
 BUCKET = "versions-" + uuid.uuid4().hex[:8]
 UNKNOWN_VERSION = "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrH"
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def eq(actual, expected, what):
-    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(what):
-    print(f"  ok  {what}", flush=True)
-
-
-def expect_error(what, call, code, status, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        got = error.response["Error"].get("Code")
-        got_status = error.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(got == code and got_status == status, f"{what}: expected HTTP {status} {code}, got HTTP {got_status} {got}")
-        ok(f"{what} -> {code}")
-        return error
-    raise CheckFailed(f"{what}: expected {code}, but the call succeeded")
 
 
 def body(s3, key, version_id=None):
@@ -211,12 +179,4 @@ def session(s3):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except CheckFailed as failure:
-        print(f"FAIL {failure}", flush=True)
-        sys.exit(1)
-    except ClientError as error:
-        print(f"FAIL unexpected error: {error}", flush=True)
-        sys.exit(1)
-    print("versioning_session.py: every check passed", flush=True)
+    run(main, "versioning_session.py")
