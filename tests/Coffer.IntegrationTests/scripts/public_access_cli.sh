@@ -15,25 +15,8 @@ BUCKET="public-cli-$(date +%s)-$((RANDOM % 10000))"
 BUCKET_CREATED=0
 STEP="start"
 
-cat > "$WORK/config" <<CONFIG
-[default]
-region = us-east-1
-s3 =
-    addressing_style = path
-CONFIG
-export AWS_CONFIG_FILE="$WORK/config"
-export AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER=""
-export AWS_MAX_ATTEMPTS=1
-export LC_ALL=C.UTF-8
-
-cli() { "$AWS_BIN" --endpoint-url "$COFFER_ENDPOINT" "$@"; }
-step() { STEP="$*"; printf '== %s\n' "$*"; }
-ok() { printf '  ok  %s\n' "$*"; }
-fail() { printf 'FAIL [%s] %s\n' "$STEP" "$*"; exit 1; }
-on_error() { printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$1" "$2" "$3"; [[ -s "$WORK/stderr" ]] && sed 's/^/    /' "$WORK/stderr"; exit 1; }
-trap 'on_error $LINENO "$BASH_COMMAND" $?' ERR
+# shellcheck source=cli_session.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_session.sh"
 cleanup() {
   if [[ "$BUCKET_CREATED" == 1 ]]; then
     cli s3 rb "s3://$BUCKET" --force > /dev/null 2>&1 || printf 'cleanup: could not remove bucket %s\n' "$BUCKET"
