@@ -14,12 +14,7 @@ public sealed partial class ClientScriptTests
     [MemberData(nameof(Pythons))]
     public async Task VersioningBoto3Session_PassesEveryCheck(string python)
     {
-        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
-        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
-        if (python == "python3")
-        {
-            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
-        }
+        var executable = await Boto3PythonAsync(python);
 
         await RunSessionAsync(executable, executable, [ScriptPath("versioning_session.py")]);
     }
@@ -33,14 +28,9 @@ public sealed partial class ClientScriptTests
     [MemberData(nameof(AwsClis))]
     public async Task VersioningAwsCliSession_PassesEveryCheck(string aws)
     {
-        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
-        var bash = RequireExecutable("bash", "apt-get install bash");
+        var (executable, bash) = AwsCliAndBash(aws);
         RequireExecutable("curl", "apt-get install curl");
         RequireExecutable("python3", "apt-get install python3");
-        if (aws == "aws")
-        {
-            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
-        }
 
         await RunSessionAsync(executable, bash, [ScriptPath("versioning_session_cli.sh"), executable]);
     }

@@ -80,12 +80,7 @@ public sealed partial class ClientScriptTests(ITestOutputHelper output)
     [MemberData(nameof(Pythons))]
     public async Task IamBoto3Session_PassesEveryCheck(string python)
     {
-        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
-        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
-        if (python == "python3")
-        {
-            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
-        }
+        var executable = await Boto3PythonAsync(python);
 
         await RunSessionAsync(executable, executable, [ScriptPath("iam_session.py")]);
     }
@@ -94,12 +89,7 @@ public sealed partial class ClientScriptTests(ITestOutputHelper output)
     [MemberData(nameof(AwsClis))]
     public async Task IamAwsCliSession_PassesEveryCheck(string aws)
     {
-        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
-        var bash = RequireExecutable("bash", "apt-get install bash");
-        if (aws == "aws")
-        {
-            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
-        }
+        var (executable, bash) = AwsCliAndBash(aws);
 
         await RunSessionAsync(executable, bash, [ScriptPath("iam_session_cli.sh"), executable]);
     }
@@ -138,12 +128,7 @@ public sealed partial class ClientScriptTests(ITestOutputHelper output)
     [MemberData(nameof(Pythons))]
     public async Task SseBoto3Session_PassesEveryCheck_AndLeavesNoPlaintextOnDisk(string python)
     {
-        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
-        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
-        if (python == "python3")
-        {
-            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
-        }
+        var executable = await Boto3PythonAsync(python);
 
         await RunSessionAsync(executable, executable, [ScriptPath("sse_session.py")], SseServerEnvironment, SseSessionEnvironment, AssertNoSseMarkerOnDisk);
     }
@@ -158,14 +143,9 @@ public sealed partial class ClientScriptTests(ITestOutputHelper output)
     [MemberData(nameof(AwsClis))]
     public async Task SseAwsCliSession_PassesEveryCheck_AndLeavesNoPlaintextOnDisk(string aws)
     {
-        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
-        var bash = RequireExecutable("bash", "apt-get install bash");
+        var (executable, bash) = AwsCliAndBash(aws);
         RequireExecutable("curl", "apt-get install curl");
         RequireExecutable("openssl", "apt-get install openssl");
-        if (aws == "aws")
-        {
-            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
-        }
 
         await RunSessionAsync(executable, bash, [ScriptPath("sse_session_cli.sh"), executable], SseServerEnvironment, SseSessionEnvironment, AssertNoSseMarkerOnDisk);
     }
@@ -278,6 +258,32 @@ public sealed partial class ClientScriptTests(ITestOutputHelper output)
         {
             return (process.ExitCode, text.ToString());
         }
+    }
+
+    /// <summary>The python of a boto3 Theory case, with boto3 importable; the current generation must not be Debian's.</summary>
+    private static async Task<string> Boto3PythonAsync(string python)
+    {
+        var executable = RequireExecutable(python, python == "python3" ? "put a python3 with boto3 first on PATH" : "apt-get install python3-boto3");
+        await RequireSuccessAsync(executable, ["-c", "import boto3, botocore"], $"{python} cannot import boto3");
+        if (python == "python3")
+        {
+            RequireOtherThan(executable, "/usr/bin/python3", "the current-generation run would repeat Debian's boto3 1.26: put a python3 with current boto3 first on PATH");
+        }
+
+        return executable;
+    }
+
+    /// <summary>The aws cli of an aws cli Theory case and bash to run its script; the current generation must not be Debian's.</summary>
+    private static (string Aws, string Bash) AwsCliAndBash(string aws)
+    {
+        var executable = RequireExecutable(aws, aws == "aws" ? "put aws cli v1 first on PATH (pip install awscli)" : "apt-get install awscli");
+        var bash = RequireExecutable("bash", "apt-get install bash");
+        if (aws == "aws")
+        {
+            RequireOtherThan(executable, "/usr/bin/aws", "the current-generation run would repeat Debian's aws cli v2.9: put aws cli v1 first on PATH");
+        }
+
+        return (executable, bash);
     }
 
     private static async Task RequireSuccessAsync(string executable, IReadOnlyList<string> arguments, string failure)
