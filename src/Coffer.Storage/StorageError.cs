@@ -16,4 +16,7 @@ public enum StorageError
     InvalidPartOrder,
     EntityTooSmall,
     NoSuchVersion,
+
+    /// <summary>The version is under object lock retention or a legal hold that the request may not override.</summary>
+    ObjectLocked,
 }

@@ -286,6 +286,7 @@ public sealed partial class S3Endpoint
         StorageError.InvalidPartOrder => new S3Exception(S3ErrorCode.InvalidPartOrder),
         StorageError.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
         StorageError.NoSuchVersion => new S3Exception(S3ErrorCode.NoSuchVersion),
+        StorageError.ObjectLocked => new S3Exception(S3ErrorCode.AccessDenied, "Access Denied because object protected by object lock."),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 
