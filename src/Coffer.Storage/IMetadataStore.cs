@@ -1,5 +1,6 @@
 using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Locking;
 using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 
@@ -12,8 +13,11 @@ public interface IMetadataStore
 
     Task<IReadOnlyList<BucketInfo>> ListBucketsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Creates the bucket; <see cref="StorageError.BucketAlreadyExists"/> when the name is taken.</summary>
-    Task CreateBucketAsync(BucketInfo bucket, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates the bucket, with its versioning and initial configuration documents (by sub-resource
+    /// name) in the same transaction; <see cref="StorageError.BucketAlreadyExists"/> when the name is taken.
+    /// </summary>
+    Task CreateBucketAsync(BucketInfo bucket, IReadOnlyDictionary<string, string> configuration, CancellationToken cancellationToken);
 
     /// <summary>Deletes an empty bucket (no objects, no uploads in progress) and its configuration.</summary>
     Task DeleteBucketAsync(string name, CancellationToken cancellationToken);
@@ -25,8 +29,17 @@ public interface IMetadataStore
     /// <summary>Sets (or, with null, removes) a configuration document of an existing bucket.</summary>
     Task SetBucketConfigAsync(string bucket, string name, string? value, CancellationToken cancellationToken);
 
-    /// <summary>Turns versioning on or suspends it; <see cref="StorageError.NoSuchBucket"/> when there is no such bucket.</summary>
+    /// <summary>
+    /// Turns versioning on or suspends it; <see cref="StorageError.NoSuchBucket"/> when there is no such
+    /// bucket, <see cref="StorageError.InvalidBucketState"/> to suspend it under object lock.
+    /// </summary>
     Task SetBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets a bucket's object lock configuration, which turns object lock on for good;
+    /// <see cref="StorageError.InvalidBucketState"/> unless versioning is enabled.
+    /// </summary>
+    Task SetObjectLockConfigAsync(string bucket, string value, CancellationToken cancellationToken);
 
     /// <summary>The current version of the key (possibly a delete marker), with the bucket's versioning; null when there is none.</summary>
     Task<ObjectInfo?> GetObjectAsync(string bucket, string key, bool includeInlineData, CancellationToken cancellationToken);
@@ -50,15 +63,17 @@ public interface IMetadataStore
     /// <summary>
     /// Removes one version for good (the next newest becomes current when it was the current one);
     /// <see cref="WriteResult.Written"/> is the removed version, null when there was no such version.
+    /// <see cref="StorageError.ObjectLocked"/> when object lock protects it under <paramref name="lockOverride"/>.
     /// </summary>
-    Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken);
+    Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, LockOverride lockOverride, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the tags of the current version (<paramref name="versionId"/> null) or of the named
-    /// one, in place: no new version is made. Returns the version as it is now, untouched when it is
-    /// a delete marker; null when there is no such version. <see cref="StorageError.NoSuchBucket"/>.
+    /// Changes the current version (<paramref name="versionId"/> null) or the named one in place: its
+    /// tags, retention and legal hold become those of what <paramref name="change"/> returns (which may
+    /// throw to refuse); no new version is made. Returns the version as it is now, a delete marker
+    /// untouched; null when there is no such version. <see cref="StorageError.NoSuchBucket"/>.
     /// </summary>
-    Task<ObjectInfo?> SetObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken);
+    Task<ObjectInfo?> UpdateVersionAsync(string bucket, string key, string? versionId, Func<ObjectInfo, ObjectInfo> change, CancellationToken cancellationToken);
 
     /// <summary>Current versions that are not delete markers, in key order (ListObjects).</summary>
     IKeyRangeReader KeyRange(string bucket);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Coffer.Storage.Blobs;
 using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Locking;
 using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 using Coffer.Storage.Versions;
@@ -79,8 +80,23 @@ public sealed class ObjectStore
     /// A delete marker is returned as it is, for the caller to refuse; <see cref="StorageError.NoSuchKey"/>
     /// or <see cref="StorageError.NoSuchVersion"/> when there is none.
     /// </summary>
-    public async Task<ObjectInfo> SetTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
-        await _metadata.SetObjectTagsAsync(bucket, key, versionId, tags, cancellationToken).ConfigureAwait(false)
+    public Task<ObjectInfo> SetTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
+        UpdateVersionAsync(bucket, key, versionId, version => version with { Tags = tags }, cancellationToken);
+
+    /// <summary>
+    /// Changes the retention or legal hold of the current version or the named one in place, as
+    /// <paramref name="change"/> decides from the version and the time now (it may throw to refuse).
+    /// A delete marker is returned as it is; <see cref="StorageError.NoSuchKey"/> or
+    /// <see cref="StorageError.NoSuchVersion"/> when there is none.
+    /// </summary>
+    public Task<ObjectInfo> SetLockAsync(string bucket, string key, string? versionId, Func<ObjectInfo, DateTimeOffset, ObjectInfo> change, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return UpdateVersionAsync(bucket, key, versionId, version => change(version, now), cancellationToken);
+    }
+
+    private async Task<ObjectInfo> UpdateVersionAsync(string bucket, string key, string? versionId, Func<ObjectInfo, ObjectInfo> change, CancellationToken cancellationToken) =>
+        await _metadata.UpdateVersionAsync(bucket, key, versionId, change, cancellationToken).ConfigureAwait(false)
         ?? throw (versionId is null
             ? new StorageException(StorageError.NoSuchKey)
             : new StorageException(StorageError.NoSuchVersion, "The specified version does not exist."));
@@ -191,6 +207,8 @@ public sealed class ObjectStore
             InlineData = blobId is null ? written.Inline : null,
             Encryption = request.Sealer?.Metadata,
             Tags = request.Tags,
+            Retention = request.Retention,
+            LegalHold = request.LegalHold,
             VersionId = _versionIds.Next(),
         };
         return await CommitAsync(info, request.Condition, cancellationToken).ConfigureAwait(false);
@@ -224,11 +242,20 @@ public sealed class ObjectStore
     /// (<see cref="WriteResult.Written"/> is the delete marker, if one was written); with it,
     /// removes that version for good (<see cref="WriteResult.Written"/> is what was removed).
     /// </summary>
-    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        DeleteAsync(bucket, key, versionId, bypassGovernance: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeleteAsync(string, string, string?, CancellationToken)"/>; a version under object
+    /// lock is refused with <see cref="StorageError.ObjectLocked"/>, unless only governance retention
+    /// protects it and <paramref name="bypassGovernance"/> is set.
+    /// </summary>
+    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, bool bypassGovernance, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
         var result = versionId is null
-            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), now, cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, new LockOverride(now, bypassGovernance), cancellationToken).ConfigureAwait(false);
         Release(result.ReleasedBlobs);
         return result;
     }
@@ -256,10 +283,19 @@ public sealed class ObjectStore
     }
 
     public Task<UploadInfo> CreateUploadAsync(string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, CancellationToken cancellationToken) =>
-        CreateUploadAsync(bucket, key, headers, checksumAlgorithm, checksumType, encryption, [], cancellationToken);
+        CreateUploadAsync(bucket, key, headers, checksumAlgorithm, checksumType, encryption, [], null, false, cancellationToken);
 
     public async Task<UploadInfo> CreateUploadAsync(
-        string bucket, string key, ObjectHeaders headers, string? checksumAlgorithm, string? checksumType, string? encryption, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+        string bucket,
+        string key,
+        ObjectHeaders headers,
+        string? checksumAlgorithm,
+        string? checksumType,
+        string? encryption,
+        IReadOnlyList<KeyValuePair<string, string>> tags,
+        ObjectRetention? retention,
+        bool legalHold,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
 
@@ -277,6 +313,8 @@ public sealed class ObjectStore
             ChecksumType = checksumType,
             Encryption = encryption,
             Tags = tags,
+            Retention = retention,
+            LegalHold = legalHold,
         };
         await _metadata.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
         return upload;
@@ -360,6 +398,8 @@ public sealed class ObjectStore
                 // The upload's choice; each part carries its own data key.
                 Encryption = upload.Encryption,
                 Tags = upload.Tags,
+                Retention = upload.Retention,
+                LegalHold = upload.LegalHold,
                 VersionId = versionId,
             };
         }, CancellationToken.None).ConfigureAwait(false);

@@ -19,4 +19,7 @@ public enum StorageError
 
     /// <summary>The version is under object lock retention or a legal hold that the request may not override.</summary>
     ObjectLocked,
+
+    /// <summary>The bucket's state forbids the change, e.g. suspending versioning under object lock.</summary>
+    InvalidBucketState,
 }

@@ -30,7 +30,7 @@ public sealed class SealedObjectStoreTests : IAsyncLifetime
     {
         _database = SqliteDatabase.Open(Path.Combine(_directory, "metadata.db"));
         _store = new ObjectStore(new SqliteMetadataStore(_database), new FileBlobStore(Path.Combine(_directory, "data")), TimeProvider.System);
-        await _store.Metadata.CreateBucketAsync(new BucketInfo("b", DateTimeOffset.UtcNow, "us-east-1"), default);
+        await _store.Metadata.CreateBucketAsync(new BucketInfo("b", DateTimeOffset.UtcNow, "us-east-1"), new Dictionary<string, string>(), default);
         _opener = new SegmentOpener((metadata, _) => ValueTask.FromResult((DataKey.FromBytes(_writes[metadata].Key), _writes[metadata].Binding, SegmentSize)));
     }
 

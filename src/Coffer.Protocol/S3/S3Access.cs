@@ -136,6 +136,7 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
                 SetFromHeader(keys, context, "x-amz-storage-class");
                 SetFromHeader(keys, context, "x-amz-copy-source");
                 SetFromHeader(keys, context, "x-amz-metadata-directive");
+                SetObjectLockKeys(keys, context);
                 if (context.Header("x-amz-tagging") is { } tagging)
                 {
                     SetRequestTags(keys, ObjectTagging.FromHeader(tagging));
@@ -159,6 +160,30 @@ internal sealed class S3Access(Authorizer authorizer, BucketConfigCache<PolicySo
         }
 
         return keys;
+    }
+
+    /// <summary>s3:object-lock-* from the lock a write asks for in its headers.</summary>
+    private void SetObjectLockKeys(ContextKeys keys, S3Context context)
+    {
+        if (context.Header(ObjectLockWrite.ModeHeader) is { } mode)
+        {
+            keys.Set("s3:object-lock-mode", mode);
+        }
+
+        if (context.Header(ObjectLockWrite.RetainUntilHeader) is { } until)
+        {
+            keys.Set("s3:object-lock-retain-until-date", until);
+            if (ObjectLockConfiguration.TryParseDate(until, out var date))
+            {
+                var days = Math.Max(0, (long)Math.Ceiling((date - time.GetUtcNow()).TotalDays));
+                keys.Set("s3:object-lock-remaining-retention-days", days.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (context.Header(ObjectLockWrite.LegalHoldHeader) is { } hold)
+        {
+            keys.Set("s3:object-lock-legal-hold", hold);
+        }
     }
 
     private static void SetFromQuery(ContextKeys keys, QueryParameters query, string parameter, string key)

@@ -38,6 +38,12 @@ public static class S3Actions
         S3Operation.PutObjectTagging => "s3:PutObjectTagging",
         S3Operation.GetObjectTagging => "s3:GetObjectTagging",
         S3Operation.DeleteObjectTagging => "s3:DeleteObjectTagging",
+        S3Operation.PutObjectLockConfiguration => "s3:PutBucketObjectLockConfiguration",
+        S3Operation.GetObjectLockConfiguration => "s3:GetBucketObjectLockConfiguration",
+        S3Operation.PutObjectRetention => "s3:PutObjectRetention",
+        S3Operation.GetObjectRetention => "s3:GetObjectRetention",
+        S3Operation.PutObjectLegalHold => "s3:PutObjectLegalHold",
+        S3Operation.GetObjectLegalHold => "s3:GetObjectLegalHold",
         _ => "s3:Unknown",
     };
 

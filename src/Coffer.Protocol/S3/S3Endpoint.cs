@@ -37,6 +37,8 @@ public sealed partial class S3Endpoint
     private readonly PublicAccessBlockHandlers _publicAccessBlockHandlers;
     private readonly AclHandlers _acls;
     private readonly TaggingHandlers _tagging;
+    private readonly BucketConfigCache<ObjectLockConfiguration> _objectLockConfigurations;
+    private readonly ObjectLockHandlers _objectLocks;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -51,13 +53,15 @@ public sealed partial class S3Endpoint
         _access = new S3Access(authorizer, _policies, _publicAccessBlocks, store.Metadata, time);
         _bucketPolicies = new BucketPolicyHandlers(_policies, store.Metadata, _publicAccessBlocks);
         _bucketEncryption = new BucketEncryptionHandlers(_encryptionDefaults, store.Metadata);
+        _objectLockConfigurations = ObjectLockConfiguration.Cache(store.Metadata);
+        _objectLocks = new ObjectLockHandlers(store, _objectLockConfigurations);
         _buckets = new BucketHandlers(store, options, time, _publicAccessBlocks);
         var encryption = new Encryption.ObjectEncryptionService(new Encryption.ObjectEncryptor(dataKeys), _encryptionDefaults, options);
         _reads = new ObjectReadHandlers(store, encryption);
-        _writes = new ObjectWriteHandlers(store, encryption);
+        _writes = new ObjectWriteHandlers(store, encryption, _objectLockConfigurations, time);
         _deletes = new DeleteHandlers(store);
         _lists = new ListHandlers(store);
-        _multipart = new MultipartHandlers(store, encryption);
+        _multipart = new MultipartHandlers(store, encryption, _objectLockConfigurations, time);
         _versioning = new VersioningHandlers(store);
         _tagging = new TaggingHandlers(store);
     }
@@ -143,6 +147,7 @@ public sealed partial class S3Endpoint
                     _policies.Forget(context.BucketName);
                     _encryptionDefaults.Forget(context.BucketName);
                     _publicAccessBlocks.Buckets.Forget(context.BucketName);
+                    _objectLockConfigurations.Forget(context.BucketName);
                 }
             }
         }
@@ -230,6 +235,12 @@ public sealed partial class S3Endpoint
         S3Operation.PutObjectTagging => _tagging.PutAsync(context),
         S3Operation.GetObjectTagging => _tagging.GetAsync(context),
         S3Operation.DeleteObjectTagging => _tagging.DeleteAsync(context),
+        S3Operation.PutObjectLockConfiguration => _objectLocks.PutConfigurationAsync(context),
+        S3Operation.GetObjectLockConfiguration => _objectLocks.GetConfigurationAsync(context),
+        S3Operation.PutObjectRetention => _objectLocks.PutRetentionAsync(context),
+        S3Operation.GetObjectRetention => _objectLocks.GetRetentionAsync(context),
+        S3Operation.PutObjectLegalHold => _objectLocks.PutLegalHoldAsync(context),
+        S3Operation.GetObjectLegalHold => _objectLocks.GetLegalHoldAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),
@@ -271,7 +282,7 @@ public sealed partial class S3Endpoint
 
     private static bool IsClientFault(Exception e) => e is BadHttpRequestException or OperationCanceledException || e.InnerException is BadHttpRequestException;
 
-    private static S3Exception Map(StorageException e) => e.Error switch
+    internal static S3Exception Map(StorageException e) => e.Error switch
     {
         StorageError.NoSuchBucket => new S3Exception(S3ErrorCode.NoSuchBucket),
         StorageError.NoSuchKey => new S3Exception(S3ErrorCode.NoSuchKey),
@@ -287,6 +298,7 @@ public sealed partial class S3Endpoint
         StorageError.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
         StorageError.NoSuchVersion => new S3Exception(S3ErrorCode.NoSuchVersion),
         StorageError.ObjectLocked => new S3Exception(S3ErrorCode.AccessDenied, "Access Denied because object protected by object lock."),
+        StorageError.InvalidBucketState => new S3Exception(S3ErrorCode.InvalidBucketState, e.Message),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

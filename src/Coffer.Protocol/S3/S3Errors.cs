@@ -58,6 +58,9 @@ internal static class S3Errors
         S3ErrorCode.KmsNotFound => (400, "The KMS key does not exist, or its key material was deleted."),
         S3ErrorCode.KmsInvalidState => (400, "The KMS key is not in a state that allows this request."),
         S3ErrorCode.NoSuchVersion => (404, "The specified version does not exist."),
+        S3ErrorCode.InvalidBucketState => (409, "The request is not valid with the current state of the bucket."),
+        S3ErrorCode.ObjectLockConfigurationNotFoundError => (404, "Object Lock configuration does not exist for this bucket"),
+        S3ErrorCode.NoSuchObjectLockConfiguration => (404, "The specified object does not have a ObjectLock configuration"),
         _ => (500, "We encountered an internal error. Please try again."),
     };
 

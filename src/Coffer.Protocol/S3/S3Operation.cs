@@ -47,6 +47,12 @@ public enum S3Operation
     PutObjectTagging,
     GetObjectTagging,
     DeleteObjectTagging,
+    PutObjectLockConfiguration,
+    GetObjectLockConfiguration,
+    PutObjectRetention,
+    GetObjectRetention,
+    PutObjectLegalHold,
+    GetObjectLegalHold,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

@@ -92,6 +92,8 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "GET" when query.Has("encryption") => S3Operation.GetBucketEncryption,
         "PUT" when query.Has("encryption") => S3Operation.PutBucketEncryption,
         "DELETE" when query.Has("encryption") => S3Operation.DeleteBucketEncryption,
+        "GET" when query.Has("object-lock") => S3Operation.GetObjectLockConfiguration,
+        "PUT" when query.Has("object-lock") => S3Operation.PutObjectLockConfiguration,
         _ => null,
     };
 
@@ -115,6 +117,15 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "GET" when query.Has("tagging") => S3Operation.GetObjectTagging,
         "PUT" when query.Has("tagging") => S3Operation.PutObjectTagging,
         "DELETE" when query.Has("tagging") => S3Operation.DeleteObjectTagging,
+        _ => null,
+    };
+
+    private static S3Operation? ObjectLockOperation(string method, QueryParameters query) => method switch
+    {
+        "GET" when query.Has("retention") => S3Operation.GetObjectRetention,
+        "PUT" when query.Has("retention") => S3Operation.PutObjectRetention,
+        "GET" when query.Has("legal-hold") => S3Operation.GetObjectLegalHold,
+        "PUT" when query.Has("legal-hold") => S3Operation.PutObjectLegalHold,
         _ => null,
     };
 
@@ -144,6 +155,11 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         if (key is not null && ObjectTaggingOperation(method, query) is { } taggingOperation)
         {
             return taggingOperation;
+        }
+
+        if (key is not null && ObjectLockOperation(method, query) is { } lockOperation)
+        {
+            return lockOperation;
         }
 
         foreach (var name in UnsupportedSubresources)

@@ -1,3 +1,4 @@
+using Coffer.Storage.Locking;
 using Coffer.Storage.Objects;
 
 namespace Coffer.Storage.Multipart;
@@ -23,6 +24,12 @@ public sealed class UploadInfo
 
     /// <summary>The tags (x-amz-tagging) the completed object gets.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
+    /// <summary>The object lock retention the completed object gets.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Whether the completed object is under a legal hold.</summary>
+    public bool LegalHold { get; init; }
 
     /// <summary>The encryption CreateMultipartUpload chose for every part (mode and key, no data key); opaque here.</summary>
     public string? Encryption { get; init; }

@@ -1,4 +1,5 @@
 using Coffer.Storage.Buckets;
+using Coffer.Storage.Locking;
 using Coffer.Storage.Versions;
 
 namespace Coffer.Storage.Objects;
@@ -38,6 +39,12 @@ public sealed record ObjectInfo
 
     /// <summary>The version's tags (S3 object tagging), in the order they were set; empty when it has none.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
+    /// <summary>Object lock retention, in a bucket with object lock; null when the version has none.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>An object lock legal hold: the version cannot be removed until it is lifted.</summary>
+    public bool LegalHold { get; init; }
 
     /// <summary>The content of a small object kept in the metadata store, when it was loaded.</summary>
     public byte[]? InlineData { get; init; }

@@ -1,3 +1,5 @@
+using Coffer.Storage.Locking;
+
 namespace Coffer.Storage.Objects;
 
 public sealed class PutObjectRequest
@@ -21,6 +23,11 @@ public sealed class PutObjectRequest
 
     /// <summary>The new version's tags (x-amz-tagging, or a copy source's).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+
+    /// <summary>The new version's object lock retention (explicit, or the bucket's default).</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    public bool LegalHold { get; init; }
 
     public WriteCondition Condition { get; init; } = WriteCondition.None;
 

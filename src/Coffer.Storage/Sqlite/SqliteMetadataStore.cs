@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Coffer.Storage.Buckets;
 using Coffer.Storage.Listing;
+using Coffer.Storage.Locking;
 using Coffer.Storage.Multipart;
 using Coffer.Storage.Objects;
 using Coffer.Storage.Versions;
@@ -11,10 +12,13 @@ namespace Coffer.Storage.Sqlite;
 
 public sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption, version_id, null_version, delete_marker, tags";
+    private const string ObjectColumns = "key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, blob_id, upload_id, parts_count, checksum_type, encryption, version_id, null_version, delete_marker, tags, lock_mode, lock_until, legal_hold";
     private const string VersionEntryColumns = "key, version_id, null_version, delete_marker, size, etag, last_modified, checksum_algorithm, checksum_type";
     private const string PartColumns = "upload_id, part_number, size, etag, last_modified, checksum_value, blob_id, object_offset, encryption";
-    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption, tags";
+    private const string UploadColumns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, encryption, tags, lock_mode, lock_until, legal_hold";
+
+    /// <summary>The configuration row whose presence means the bucket has object lock.</summary>
+    private const string ObjectLockConfig = "object-lock";
 
     private readonly SqliteDatabase _database;
 
@@ -49,17 +53,23 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return buckets;
     }
 
-    public Task CreateBucketAsync(BucketInfo bucket, CancellationToken cancellationToken) =>
+    public Task CreateBucketAsync(BucketInfo bucket, IReadOnlyDictionary<string, string> configuration, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO buckets(name, created_at, region) VALUES($name, $created, $region) ON CONFLICT(name) DO NOTHING";
+            command.CommandText = "INSERT INTO buckets(name, created_at, region, versioning) VALUES($name, $created, $region, $versioning) ON CONFLICT(name) DO NOTHING";
             command.Parameters.AddWithValue("$name", bucket.Name);
             command.Parameters.AddWithValue("$created", bucket.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$region", bucket.Region);
+            command.Parameters.AddWithValue("$versioning", (object?)bucket.Versioning?.ToString() ?? DBNull.Value);
             if (command.ExecuteNonQuery() == 0)
             {
                 throw new StorageException(StorageError.BucketAlreadyExists);
+            }
+
+            foreach (var (name, value) in configuration)
+            {
+                WriteConfig(connection, bucket.Name, name, value);
             }
 
             return true;
@@ -113,24 +123,46 @@ public sealed class SqliteMetadataStore : IMetadataStore
         _database.WriteAsync(connection =>
         {
             EnsureBucket(connection, bucket);
-            using var command = connection.CreateCommand();
-            command.CommandText = value is null
-                ? "DELETE FROM bucket_config WHERE bucket = $bucket AND name = $name"
-                : "INSERT INTO bucket_config(bucket, name, value) VALUES($bucket, $name, $value) ON CONFLICT(bucket, name) DO UPDATE SET value = $value";
-            command.Parameters.AddWithValue("$bucket", bucket);
-            command.Parameters.AddWithValue("$name", name);
-            if (value is not null)
+            WriteConfig(connection, bucket, name, value);
+            return true;
+        }, cancellationToken);
+
+    private static void WriteConfig(SqliteConnection connection, string bucket, string name, string? value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = value is null
+            ? "DELETE FROM bucket_config WHERE bucket = $bucket AND name = $name"
+            : "INSERT INTO bucket_config(bucket, name, value) VALUES($bucket, $name, $value) ON CONFLICT(bucket, name) DO UPDATE SET value = $value";
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$name", name);
+        if (value is not null)
+        {
+            command.Parameters.AddWithValue("$value", value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    public Task SetObjectLockConfigAsync(string bucket, string value, CancellationToken cancellationToken) =>
+        _database.WriteAsync(connection =>
+        {
+            if (ReadVersioning(connection, bucket) != VersioningStatus.Enabled)
             {
-                command.Parameters.AddWithValue("$value", value);
+                throw new StorageException(StorageError.InvalidBucketState, "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
 
-            command.ExecuteNonQuery();
+            WriteConfig(connection, bucket, ObjectLockConfig, value);
             return true;
         }, cancellationToken);
 
     public Task SetBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
+            if (status != VersioningStatus.Enabled && HasObjectLock(connection, bucket))
+            {
+                throw new StorageException(StorageError.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = "UPDATE buckets SET versioning = $status WHERE name = $name";
             command.Parameters.AddWithValue("$name", bucket);
@@ -199,13 +231,14 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return new WriteResult(previous, released);
         }, cancellationToken);
 
-    public Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken) =>
+    public Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, LockOverride lockOverride, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             var versioning = ReadVersioning(connection, bucket);
             var current = ReadObject(connection, bucket, key, includeInlineData: false);
             if (current is not null && (versionId == VersionIds.Null ? current.IsNullVersion : !current.IsNullVersion && current.VersionId == versionId))
             {
+                ObjectLocks.EnsureRemovable(current, lockOverride);
                 var releasedCurrent = ReleaseContent(connection, current);
                 DeleteRow(connection, "objects", bucket, key, null);
 
@@ -225,12 +258,13 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 return new WriteResult(current, []);
             }
 
+            ObjectLocks.EnsureRemovable(version, lockOverride);
             var released = ReleaseContent(connection, version);
             DeleteRow(connection, "object_versions", bucket, key, version.VersionId);
             return new WriteResult(current, released, version with { BucketVersioning = versioning });
         }, cancellationToken);
 
-    public Task<ObjectInfo?> SetObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken) =>
+    public Task<ObjectInfo?> UpdateVersionAsync(string bucket, string key, string? versionId, Func<ObjectInfo, ObjectInfo> change, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             var versioning = ReadVersioning(connection, bucket);
@@ -242,13 +276,15 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 return version is null ? null : version with { BucketVersioning = versioning };
             }
 
-            // The version keeps its id, content and place in the chain: only its tags change.
+            var changed = change(version with { BucketVersioning = versioning });
+
+            // The version keeps its id, content and place in the chain: only these attributes change.
             using var command = connection.CreateCommand();
             var older = table == "object_versions";
-            command.CommandText = older
-                ? "UPDATE object_versions SET tags = $tags WHERE bucket = $bucket AND key = $key AND version_id = $version"
-                : "UPDATE objects SET tags = $tags WHERE bucket = $bucket AND key = $key";
-            command.Parameters.AddWithValue("$tags", TagsToDb(tags));
+            command.CommandText = $"UPDATE {table} SET tags = $tags, lock_mode = $mode, lock_until = $until, legal_hold = $hold WHERE bucket = $bucket AND key = $key"
+                + (older ? " AND version_id = $version" : string.Empty);
+            command.Parameters.AddWithValue("$tags", TagsToDb(changed.Tags));
+            AddLockParameters(command, changed.Retention, changed.LegalHold);
             command.Parameters.AddWithValue("$bucket", bucket);
             command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(key));
             if (older)
@@ -257,8 +293,27 @@ public sealed class SqliteMetadataStore : IMetadataStore
             }
 
             command.ExecuteNonQuery();
-            return version with { Tags = tags, BucketVersioning = versioning };
+            return changed;
         }, cancellationToken);
+
+    private static void AddLockParameters(SqliteCommand command, ObjectRetention? retention, bool legalHold)
+    {
+        command.Parameters.AddWithValue("$mode", (object?)retention?.Mode.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$until", (object?)retention?.RetainUntil.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$hold", legalHold ? 1 : 0);
+    }
+
+    private static ObjectRetention? ReadRetention(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : new ObjectRetention(Enum.Parse<RetentionMode>(reader.GetString(ordinal)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal + 1)));
+
+    private static bool HasObjectLock(SqliteConnection connection, string bucket)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS(SELECT 1 FROM bucket_config WHERE bucket = $bucket AND name = $name)";
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$name", ObjectLockConfig);
+        return Convert.ToInt64(command.ExecuteScalar()) != 0;
+    }
 
     /// <summary>A named version ("null" for the null version) and the table that holds it.</summary>
     private static (string Table, ObjectInfo? Version) FindVersion(SqliteConnection connection, string bucket, string key, string versionId)
@@ -290,7 +345,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
         {
             EnsureBucket(connection, upload.Bucket);
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype, $enc, $tags)";
+            command.CommandText = $"INSERT INTO uploads({UploadColumns}) VALUES($id, $bucket, $key, $initiated, $headers, $calg, $ctype, $enc, $tags, $mode, $until, $hold)";
+            AddLockParameters(command, upload.Retention, upload.LegalHold);
             command.Parameters.AddWithValue("$id", upload.UploadId);
             command.Parameters.AddWithValue("$bucket", upload.Bucket);
             command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(upload.Key));
@@ -575,6 +631,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         {
             if (row.IsNullVersion && current.IsNullVersion)
             {
+                ObjectLocks.EnsureRemovable(current, new LockOverride(info.LastModified, BypassGovernance: false));
                 released.AddRange(ReleaseContent(connection, current));
             }
             else
@@ -586,6 +643,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         if (row.IsNullVersion && versioning is not null
             && ReadRow(connection, "object_versions", row.Bucket, row.Key, VersionIds.Null, includeInlineData: false, withVersioning: false) is { } olderNull)
         {
+            ObjectLocks.EnsureRemovable(olderNull, new LockOverride(info.LastModified, BypassGovernance: false));
             released.AddRange(ReleaseContent(connection, olderNull));
             DeleteRow(connection, "object_versions", row.Bucket, row.Key, olderNull.VersionId);
         }
@@ -615,7 +673,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT OR REPLACE INTO {table}(bucket, {ObjectColumns}, inline_data)
-            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $version, $null, $marker, $tags, $inline)
+            VALUES($bucket, $key, $size, $etag, $modified, $headers, $calg, $cval, $blob, $upload, $parts, $ctype, $enc, $version, $null, $marker, $tags, $mode, $until, $hold, $inline)
             """;
         command.Parameters.AddWithValue("$bucket", info.Bucket);
         command.Parameters.AddWithValue("$key", Encoding.UTF8.GetBytes(info.Key));
@@ -634,6 +692,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$null", info.IsNullVersion ? 1 : 0);
         command.Parameters.AddWithValue("$marker", info.IsDeleteMarker ? 1 : 0);
         command.Parameters.AddWithValue("$tags", TagsToDb(info.Tags));
+        AddLockParameters(command, info.Retention, info.LegalHold);
         command.Parameters.AddWithValue("$inline", (object?)info.InlineData ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
@@ -738,8 +797,10 @@ public sealed class SqliteMetadataStore : IMetadataStore
             IsNullVersion = reader.GetInt64(13) != 0,
             IsDeleteMarker = reader.GetInt64(14) != 0,
             Tags = TagsFromDb(reader, 15),
-            InlineData = includeInlineData && !reader.IsDBNull(16) ? (byte[])reader.GetValue(16) : null,
-            BucketVersioning = withVersioning ? ParseVersioning(reader, 17) : null,
+            Retention = ReadRetention(reader, 16),
+            LegalHold = reader.GetInt64(18) != 0,
+            InlineData = includeInlineData && !reader.IsDBNull(19) ? (byte[])reader.GetValue(19) : null,
+            BucketVersioning = withVersioning ? ParseVersioning(reader, 20) : null,
         };
     }
 
@@ -793,6 +854,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
         ChecksumType = reader.IsDBNull(6) ? null : reader.GetString(6),
         Encryption = reader.IsDBNull(7) ? null : reader.GetString(7),
         Tags = TagsFromDb(reader, 8),
+        Retention = ReadRetention(reader, 9),
+        LegalHold = reader.GetInt64(11) != 0,
     };
 
     private static object TagsToDb(IReadOnlyList<KeyValuePair<string, string>> tags) =>

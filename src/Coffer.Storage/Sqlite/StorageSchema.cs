@@ -101,5 +101,18 @@ internal static class StorageSchema
         ALTER TABLE object_versions ADD COLUMN tags TEXT;
         ALTER TABLE uploads ADD COLUMN tags TEXT;
         """,
+        // Object lock, per version: retention mode and end (ms), and the legal hold. A bucket has
+        // object lock when its "object-lock" configuration row exists.
+        """
+        ALTER TABLE objects ADD COLUMN lock_mode TEXT;
+        ALTER TABLE objects ADD COLUMN lock_until INTEGER;
+        ALTER TABLE objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE object_versions ADD COLUMN lock_mode TEXT;
+        ALTER TABLE object_versions ADD COLUMN lock_until INTEGER;
+        ALTER TABLE object_versions ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE uploads ADD COLUMN lock_mode TEXT;
+        ALTER TABLE uploads ADD COLUMN lock_until INTEGER;
+        ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -29,8 +29,8 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task CreateBucket_ThenGetAndList_ReturnTheBucket()
     {
-        await _store.CreateBucketAsync(Bucket("zeta"), default);
-        await _store.CreateBucketAsync(Bucket("alpha"), default);
+        await _store.CreateBucketAsync(Bucket("zeta"), new Dictionary<string, string>(), default);
+        await _store.CreateBucketAsync(Bucket("alpha"), new Dictionary<string, string>(), default);
 
         var bucket = await _store.GetBucketAsync("alpha", default);
         var all = await _store.ListBucketsAsync(default);
@@ -43,9 +43,9 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task CreateBucket_Twice_IsBucketAlreadyExists()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
 
-        var error = await Assert.ThrowsAsync<StorageException>(() => _store.CreateBucketAsync(Bucket("b") with { Region = "eu-west-1" }, default));
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.CreateBucketAsync(Bucket("b") with { Region = "eu-west-1" }, new Dictionary<string, string>(), default));
 
         Assert.Equal(StorageError.BucketAlreadyExists, error.Error);
         Assert.Equal("us-east-1", (await _store.GetBucketAsync("b", default))!.Region);
@@ -54,7 +54,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteBucket_WithObjects_IsBucketNotEmptyAndKeepsTheBucket()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k"), WriteCondition.None, default);
 
         var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteBucketAsync("b", default));
@@ -66,7 +66,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteBucket_WithAnUploadInProgress_IsBucketNotEmpty()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.CreateUploadAsync(
             new UploadInfo { UploadId = "u1", Bucket = "b", Key = "k", Initiated = Time, Headers = new ObjectHeaders() },
             default);
@@ -79,7 +79,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteBucket_Empty_RemovesIt()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k"), WriteCondition.None, default);
         await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
 
@@ -99,7 +99,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_ThenGet_RoundTripsEveryField()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         var info = new ObjectInfo
         {
             Bucket = "b",
@@ -146,7 +146,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task GetObject_WithoutInlineData_LeavesTheContentOut()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", inline: "data"u8.ToArray()), WriteCondition.None, default);
 
         var read = await _store.GetObjectAsync("b", "k", includeInlineData: false, default);
@@ -159,7 +159,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task GetObject_Missing_IsNull()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
 
         Assert.Null(await _store.GetObjectAsync("b", "k", includeInlineData: true, default));
         Assert.Null(await _store.GetObjectAsync("other", "k", includeInlineData: true, default));
@@ -168,7 +168,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_OverExisting_ReplacesItAndReturnsThePrevious()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         var blobId = new string('a', 32);
         await _store.PutObjectAsync(Object("b", "k", etag: "old", blobId: blobId), WriteCondition.None, default);
 
@@ -195,7 +195,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteObject_ReturnsTheRowOnceThenNull()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "e1"), WriteCondition.None, default);
 
         var first = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
@@ -218,7 +218,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_MustNotExist_OnExistingKey_IsPreconditionFailedAndKeepsTheOld()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "old"), WriteCondition.None, default);
 
         var error = await Assert.ThrowsAsync<StorageException>(
@@ -231,7 +231,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_MustNotExist_OnNewKey_Writes()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
 
         await _store.PutObjectAsync(Object("b", "k", etag: "new"), new WriteCondition(MustNotExist: true), default);
 
@@ -243,7 +243,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [InlineData("*")]
     public async Task PutObject_IfMatch_CurrentETag_Writes(string ifMatch)
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "old"), WriteCondition.None, default);
 
         var replaced = await _store.PutObjectAsync(Object("b", "k", etag: "new"), new WriteCondition(IfMatchETag: ifMatch), default);
@@ -255,7 +255,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_IfMatch_OtherETag_IsPreconditionFailedAndKeepsTheOld()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "old"), WriteCondition.None, default);
 
         var error = await Assert.ThrowsAsync<StorageException>(
@@ -270,7 +270,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [InlineData("*")]
     public async Task PutObject_IfMatch_OnMissingKey_IsNoSuchKey(string ifMatch)
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
 
         var error = await Assert.ThrowsAsync<StorageException>(
             () => _store.PutObjectAsync(Object("b", "k"), new WriteCondition(IfMatchETag: ifMatch), default));
@@ -282,7 +282,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task PutObject_ManyConcurrentMustNotExistOnOneKey_ExactlyOneWins()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
 
         var attempts = Enumerable.Range(0, 40)
             .Select(i => _store.PutObjectAsync(Object("b", "contended", etag: $"e{i}"), new WriteCondition(MustNotExist: true), default))
@@ -307,7 +307,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task IsBlobReferenced_FollowsTheRows()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         var blobId = new string('c', 32);
 
         Assert.False(await _store.IsBlobReferencedAsync(blobId, default));
@@ -320,8 +320,8 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task KeyRange_ListsOnlyItsBucketInByteOrder()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
-        await _store.CreateBucketAsync(Bucket("other"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
+        await _store.CreateBucketAsync(Bucket("other"), new Dictionary<string, string>(), default);
         foreach (var key in new[] { "\U0001F600", "\uFFFD", "\u00e9", "z", "a/1", "a/2", "A" })
         {
             await _store.PutObjectAsync(Object("b", key), WriteCondition.None, default);
@@ -338,7 +338,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task KeyRange_ReturnsSizeETagAndTime()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "abc", inline: [1, 2, 3, 4]), WriteCondition.None, default);
 
         var entry = Assert.Single(await _store.KeyRange("b").ReadAsync([], null, 10, default));
@@ -352,7 +352,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task KeyRange_HonoursFromToAndLimit()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         foreach (var key in new[] { "a", "b", "c", "d", "e" })
         {
             await _store.PutObjectAsync(Object("b", key), WriteCondition.None, default);
@@ -368,7 +368,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task List_ManyKeysUnderFewFolders_ReadsAboutOneRowPerFolderThroughSqlite()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _database.WriteAsync(connection =>
         {
             using var insert = connection.CreateCommand();
@@ -394,7 +394,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task Reopen_KeepsCommittedData()
     {
-        await _store.CreateBucketAsync(Bucket("b"), default);
+        await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "kept"), WriteCondition.None, default);
         await _database.DisposeAsync();
 

@@ -19,7 +19,7 @@ public sealed class ObjectTagsStoreTests : IAsyncLifetime
     {
         _database = SqliteDatabase.Open(_directory.Combine("metadata.db"));
         _store = new ObjectStore(new SqliteMetadataStore(_database), new FileBlobStore(_directory.Combine("data")), TimeProvider.System);
-        await _store.Metadata.CreateBucketAsync(Bucket("b"), default);
+        await _store.Metadata.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
     }
 
     public async Task DisposeAsync()
@@ -73,7 +73,7 @@ public sealed class ObjectTagsStoreTests : IAsyncLifetime
         await PutAsync("k", Secret);
         var v2 = await PutAsync("k", Public);
 
-        await _store.Metadata.DeleteObjectVersionAsync("b", "k", v2.VersionId!, default);
+        await _store.Metadata.DeleteObjectVersionAsync("b", "k", v2.VersionId!, new Coffer.Storage.Locking.LockOverride(DateTimeOffset.UtcNow, false), default);
 
         Assert.Equal(Secret, (await _store.GetObjectAsync("b", "k", includeInlineData: false, default)).Tags);
     }
@@ -106,7 +106,7 @@ public sealed class ObjectTagsStoreTests : IAsyncLifetime
     [Fact]
     public async Task MultipartUpload_TagsLandOnTheCompletedObject()
     {
-        var upload = await _store.CreateUploadAsync("b", "big", new ObjectHeaders(), null, null, null, Secret, default);
+        var upload = await _store.CreateUploadAsync("b", "big", new ObjectHeaders(), null, null, null, Secret, null, false, default);
         var part = await _store.UploadPartAsync(upload, 1, new MemoryStream(new byte[10]), 10, null, null, null, default);
 
         var stored = await _store.GetUploadAsync("b", "big", upload.UploadId, default);

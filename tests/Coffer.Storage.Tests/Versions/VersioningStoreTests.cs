@@ -23,7 +23,7 @@ public sealed class VersioningStoreTests : IAsyncLifetime
         _database = SqliteDatabase.Open(_directory.Combine("metadata.db"));
         _blobs = new FileBlobStore(_directory.Combine("data"));
         _store = new ObjectStore(new SqliteMetadataStore(_database), _blobs, TimeProvider.System);
-        await _store.Metadata.CreateBucketAsync(Bucket("b"), default);
+        await _store.Metadata.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
     }
 
     public async Task DisposeAsync()

@@ -52,18 +52,36 @@ internal sealed class BucketHandlers(ObjectStore store, ProtocolOptions options,
             }
         }
 
+        // Every new bucket blocks public access, as S3's have since April 2023; with the bucket, in one commit.
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [publicAccessBlocks.Buckets.ConfigName] = PublicAccessBlock.All.ToStored(),
+        };
+        var bucket = new BucketInfo(name, time.GetUtcNow(), options.Region);
+        var objectLock = context.Header("x-amz-bucket-object-lock-enabled")?.Trim();
+        if (objectLock is not null && !objectLock.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!objectLock.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw S3Exception.InvalidArgument("Invalid x-amz-bucket-object-lock-enabled header value.", "x-amz-bucket-object-lock-enabled", objectLock);
+            }
+
+            // As S3: object lock comes with versioning, and creating such a bucket is both changes.
+            await context.Access.DemandAsync(context, "s3:PutBucketObjectLockConfiguration", name, S3Access.Arn(name)).ConfigureAwait(false);
+            await context.Access.DemandAsync(context, "s3:PutBucketVersioning", name, S3Access.Arn(name)).ConfigureAwait(false);
+            bucket = bucket with { Versioning = VersioningStatus.Enabled };
+            configuration[ObjectLockConfiguration.ConfigName] = ObjectLockConfiguration.Enabled.ToStored();
+        }
+
         try
         {
-            await store.Metadata.CreateBucketAsync(new BucketInfo(name, time.GetUtcNow(), options.Region), context.Aborted).ConfigureAwait(false);
+            await store.Metadata.CreateBucketAsync(bucket, configuration, context.Aborted).ConfigureAwait(false);
         }
         catch (StorageException e) when (e.Error == StorageError.BucketAlreadyExists)
         {
             // One account owns every bucket until IAM brings others.
             throw new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou).With("BucketName", name);
         }
-
-        // Every new bucket blocks public access, as S3's have since April 2023.
-        await publicAccessBlocks.Buckets.SetAsync(name, PublicAccessBlock.All.ToStored(), context.Aborted).ConfigureAwait(false);
 
         context.Response.Headers.Location = "/" + name;
         context.Response.StatusCode = 200;

@@ -14,7 +14,8 @@ internal sealed class DeleteHandlers(ObjectStore store)
     public async Task DeleteAsync(S3Context context)
     {
         var versionId = VersioningConfiguration.VersionIdFrom(context);
-        var result = await store.DeleteAsync(context.BucketName, context.ObjectKey, versionId, context.Aborted).ConfigureAwait(false);
+        var bypass = versionId is not null && await ObjectLockHandlers.BypassesGovernanceAsync(context, context.ObjectKey).ConfigureAwait(false);
+        var result = await store.DeleteAsync(context.BucketName, context.ObjectKey, versionId, bypass, context.Aborted).ConfigureAwait(false);
         var (resultVersionId, deleteMarker) = Outcome(result, versionId);
         if (resultVersionId is not null)
         {
@@ -81,9 +82,14 @@ internal sealed class DeleteHandlers(ObjectStore store)
                 var action = versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
                 await context.Access.DemandAsync(context, action, context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
 
-                var result = await store.DeleteAsync(context.BucketName, key, versionId, context.Aborted).ConfigureAwait(false);
+                var bypass = versionId is not null && await ObjectLockHandlers.BypassesGovernanceAsync(context, key).ConfigureAwait(false);
+                var result = await store.DeleteAsync(context.BucketName, key, versionId, bypass, context.Aborted).ConfigureAwait(false);
                 var (markerVersionId, deleteMarker) = Outcome(result, versionId);
                 return (Key: key, VersionId: versionId, DeleteMarker: deleteMarker, MarkerVersionId: deleteMarker ? markerVersionId : null, Error: (S3Exception?)null);
+            }
+            catch (StorageException e)
+            {
+                return (Key: key, VersionId: versionId, DeleteMarker: false, MarkerVersionId: (string?)null, Error: (S3Exception?)S3Endpoint.Map(e));
             }
             catch (S3Exception e)
             {

@@ -9,7 +9,7 @@ using Coffer.Storage.Objects;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>The multipart upload operations.</summary>
-internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncryptionService encryption)
+internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncryptionService encryption, BucketConfigCache<ObjectLockConfiguration> lockConfigurations, TimeProvider time)
 {
     private const int MaxCompleteXmlBytes = 4 * 1024 * 1024;
     private const int MaxListed = 1000;
@@ -20,8 +20,9 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         var headers = ObjectHeaderMapping.FromRequest(context.Request);
         var tags = ObjectTagging.FromHeader(context.Header("x-amz-tagging"));
         var (algorithm, type) = ChecksumChoice(context);
+        var (retention, legalHold) = await ObjectLockWrite.ResolveAsync(context, lockConfigurations, time, hasBody: false).ConfigureAwait(false);
         var (choice, customerKeyMd5) = await encryption.ForUploadAsync(context, context.Aborted).ConfigureAwait(false);
-        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice?.ToJson(), tags, context.Aborted).ConfigureAwait(false);
+        var upload = await store.CreateUploadAsync(context.BucketName, context.ObjectKey, headers, algorithm?.WireName(), type, choice?.ToJson(), tags, retention, legalHold, context.Aborted).ConfigureAwait(false);
         Encryption.ObjectEncryptionService.WriteHeaders(context, upload.Encryption, customerKeyMd5);
         if (algorithm is not null)
         {
@@ -43,6 +44,11 @@ internal sealed class MultipartHandlers(ObjectStore store, Encryption.ObjectEncr
         var partNumber = PartNumber(context);
         var upload = await Upload(context).ConfigureAwait(false);
         var length = ObjectWriteHandlers.DeclaredLength(context, ObjectStore.MaxPartSize);
+
+        if (upload.Retention is not null || upload.LegalHold)
+        {
+            ObjectLockWrite.RequireIntegrity(context);
+        }
 
         var md5 = ObjectWriteHandlers.ParseContentMd5(context.Header("Content-MD5"));
         var checksum = PartChecksum(context, upload);

@@ -39,6 +39,11 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
 
             var range = await ResolveRangeAsync(context, info).ConfigureAwait(false);
             using var decryption = await encryption.ForReadAsync(context, info, context.Aborted).ConfigureAwait(false);
+            if (info.Retention is not null || info.LegalHold)
+            {
+                await ObjectLockHandlers.WriteHeadersAsync(context, info).ConfigureAwait(false);
+            }
+
             if (head)
             {
                 WriteHeaders(context, info, range);

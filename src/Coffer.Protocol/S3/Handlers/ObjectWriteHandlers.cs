@@ -9,7 +9,7 @@ using Coffer.Storage.Objects;
 namespace Coffer.Protocol.S3.Handlers;
 
 /// <summary>PutObject and CopyObject.</summary>
-internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionService encryption)
+internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionService encryption, BucketConfigCache<ObjectLockConfiguration> lockConfigurations, TimeProvider time)
 {
     public const int MaxKeyBytes = 1024;
 
@@ -22,6 +22,7 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
         var tags = ObjectTagging.FromHeader(context.Header("x-amz-tagging"));
         var md5 = ParseContentMd5(context.Header("Content-MD5"));
         var condition = WriteConditionFrom(context);
+        var (retention, legalHold) = await ObjectLockWrite.ResolveAsync(context, lockConfigurations, time, hasBody: true).ConfigureAwait(false);
         var checksum = ChecksumRequest.FromRequest(request, context.Auth);
         var body = checksum?.Wrap(context.Auth.Body) ?? context.Auth.Body;
         var (write, customerKeyMd5) = await encryption.ForWriteAsync(context, context.Aborted).ConfigureAwait(false);
@@ -36,6 +37,8 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             ExpectedLength = length,
             ExpectedMd5 = md5,
             ChecksumAfterBody = checksum is null ? null : checksum.Result,
+            Retention = retention,
+            LegalHold = legalHold,
             Condition = condition,
             Sealer = write?.Sealer,
         }, body, context.Aborted).ConfigureAwait(false);
@@ -70,6 +73,8 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
 
+        // The copy is a new version: it takes the lock this request asks for, never the source's.
+        var (retention, legalHold) = await ObjectLockWrite.ResolveAsync(context, lockConfigurations, time, hasBody: false).ConfigureAwait(false);
         ObjectInfo copied;
         ObjectInfo sourceVersion;
         var (write, customerKeyMd5) = await encryption.ForWriteAsync(context, context.Aborted).ConfigureAwait(false);
@@ -85,6 +90,8 @@ internal sealed class ObjectWriteHandlers(ObjectStore store, ObjectEncryptionSer
                 Tags = replacedTags ?? source.Info.Tags,
                 ExpectedLength = source.Info.Size,
                 ChecksumAfterBody = () => source.Info.Checksum,
+                Retention = retention,
+                LegalHold = legalHold,
                 Condition = WriteConditionFrom(context),
                 Sealer = write?.Sealer,
             }, source.Content, context.Aborted).ConfigureAwait(false);

@@ -18,7 +18,7 @@ internal static class BucketContents
         long objects = 0, older = 0, bytes = 0;
         try
         {
-            await foreach (var page in PagesAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in PagesAsync(client, bucket, prefix, null, cancellationToken).ConfigureAwait(false))
             {
                 objects += page.Count(v => v.IsCurrentObject);
                 older += page.Count(v => !v.IsCurrentObject);
@@ -37,18 +37,20 @@ internal static class BucketContents
     /// Deletes every version of every object (and every delete marker) and aborts every upload in
     /// progress under <paramref name="prefix"/>, so that nothing of it can be brought back and an
     /// own bucket can then be deleted; returns how many current objects and how many versions in
-    /// all were deleted. A bucket that is gone counts as empty.
+    /// all were deleted, and how many versions object lock kept. A bucket that is gone counts as empty.
     /// </summary>
-    public static async Task<(long Objects, long Versions)> EmptyAsync(CofferClient client, string bucket, string prefix, Action<long> progress, CancellationToken cancellationToken)
+    public static async Task<(long Objects, long Versions, long Locked)> EmptyAsync(CofferClient client, string bucket, string prefix, Action<long> progress, CancellationToken cancellationToken)
     {
-        long objects = 0, versions = 0;
+        long objects = 0, versions = 0, locked = 0;
         try
         {
-            // Deleting as it lists would move the markers: list the first page again each time.
+            // Deleting as it lists would move the markers: list from the same place again each time,
+            // moving on only past what object lock kept.
+            (string Key, string VersionId)? marker = null;
             (string Key, string VersionId)? previousFirst = null;
             while (true)
             {
-                var page = await FirstPageAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false);
+                var page = await FirstPageAsync(client, bucket, prefix, marker, cancellationToken).ConfigureAwait(false);
                 if (page.Count == 0)
                 {
                     break;
@@ -61,9 +63,16 @@ internal static class BucketContents
 
                 previousFirst = (page[0].Key, page[0].VersionId);
 
-                await DeleteAsync(client, bucket, page, cancellationToken).ConfigureAwait(false);
-                objects += page.Count(v => v.IsCurrentObject);
-                versions += page.Count;
+                var kept = await DeleteAsync(client, bucket, page, cancellationToken).ConfigureAwait(false);
+                objects += page.Count(v => v.IsCurrentObject && !kept.Contains(v));
+                versions += page.Count - kept.Count;
+                locked += kept.Count;
+                if (kept.Count > 0)
+                {
+                    marker = (page[^1].Key, page[^1].VersionId);
+                    previousFirst = null;
+                }
+
                 progress(objects);
             }
 
@@ -73,13 +82,13 @@ internal static class BucketContents
         {
         }
 
-        return (objects, versions);
+        return (objects, versions, locked);
     }
 
     /// <summary>ListObjectVersions pages: in an unversioned bucket every object is its one (null) version.</summary>
-    private static async IAsyncEnumerable<List<StoredVersion>> PagesAsync(CofferClient client, string bucket, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<List<StoredVersion>> PagesAsync(
+        CofferClient client, string bucket, string prefix, (string Key, string VersionId)? marker, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        (string Key, string VersionId)? marker = null;
         do
         {
             List<KeyValuePair<string, string>> query = [new("versions", string.Empty), new("prefix", prefix), new("encoding-type", "url"), new("max-keys", Batch.ToString(CultureInfo.InvariantCulture))];
@@ -98,9 +107,9 @@ internal static class BucketContents
         while (marker is not null);
     }
 
-    private static async Task<List<StoredVersion>> FirstPageAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
+    private static async Task<List<StoredVersion>> FirstPageAsync(CofferClient client, string bucket, string prefix, (string Key, string VersionId)? marker, CancellationToken cancellationToken)
     {
-        await foreach (var page in PagesAsync(client, bucket, prefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in PagesAsync(client, bucket, prefix, marker, cancellationToken).ConfigureAwait(false))
         {
             return page;
         }
@@ -115,9 +124,13 @@ internal static class BucketContents
             e.ChildValue("IsLatest") == "true" && e.Name.LocalName == "Version",
             e.Name.LocalName == "Version" ? long.Parse(e.Required("Size"), CultureInfo.InvariantCulture) : 0))];
 
-    /// <summary>One DeleteObjects request for the versions XML can carry; the rest (control characters in the key) one by one.</summary>
-    private static async Task DeleteAsync(CofferClient client, string bucket, List<StoredVersion> versions, CancellationToken cancellationToken)
+    /// <summary>
+    /// One DeleteObjects request for the versions XML can carry; the rest (control characters in the
+    /// key) one by one. Returns the versions object lock kept; any other refusal stops the run.
+    /// </summary>
+    private static async Task<HashSet<StoredVersion>> DeleteAsync(CofferClient client, string bucket, List<StoredVersion> versions, CancellationToken cancellationToken)
     {
+        var kept = new HashSet<StoredVersion>();
         var expressible = versions.Where(v => IsXmlText(v.Key)).ToList();
         if (expressible.Count > 0)
         {
@@ -126,17 +139,36 @@ internal static class BucketContents
                 new XElement("Quiet", "true"),
                 expressible.Select(v => new XElement("Object", new XElement("Key", v.Key), new XElement("VersionId", v.VersionId))));
             var answer = await client.S3Async(HttpMethod.Post, bucket, string.Empty, [new("delete", string.Empty)], System.Text.Encoding.UTF8.GetBytes(request.ToString(SaveOptions.DisableFormatting)), cancellationToken).ConfigureAwait(false);
-            if (answer.Children("Error").FirstOrDefault() is { } error)
+            foreach (var error in answer.Children("Error"))
             {
-                throw new CofferApiException(error.ChildValue("Code") ?? "InternalError", $"{error.ChildValue("Key")}: {error.ChildValue("Message")}", 200);
+                var key = error.ChildValue("Key") ?? string.Empty;
+                if (!IsLockRefusal(error.ChildValue("Code"), error.ChildValue("Message")))
+                {
+                    throw new CofferApiException(error.ChildValue("Code") ?? "InternalError", $"{key}: {error.ChildValue("Message")}", 200);
+                }
+
+                kept.UnionWith(expressible.Where(v => v.Key == key && v.VersionId == error.ChildValue("VersionId")));
             }
         }
 
         foreach (var version in versions.Where(v => !IsXmlText(v.Key)))
         {
-            await client.S3Async(HttpMethod.Delete, bucket, version.Key, [new("versionId", version.VersionId)], null, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.S3Async(HttpMethod.Delete, bucket, version.Key, [new("versionId", version.VersionId)], null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CofferApiException e) when (IsLockRefusal(e.Code, e.Message))
+            {
+                kept.Add(version);
+            }
         }
+
+        return kept;
     }
+
+    /// <summary>S3 refuses to delete a version under object lock with AccessDenied, saying why.</summary>
+    private static bool IsLockRefusal(string? code, string? message) =>
+        code == "AccessDenied" && message?.Contains("object lock", StringComparison.OrdinalIgnoreCase) == true;
 
     private static async Task AbortUploadsAsync(CofferClient client, string bucket, string prefix, CancellationToken cancellationToken)
     {

@@ -73,19 +73,20 @@ internal static class UserDeleteCommand
             await DeleteUserAsync(client, user, cancellationToken).ConfigureAwait(false);
         }
 
-        (long Objects, long Versions) deleted = (0, 0);
+        (long Objects, long Versions, long Locked) deleted = (0, 0, 0);
         var bucketDeleted = false;
         if (!keepFiles && space is not null)
         {
             deleted = await BucketContents.EmptyAsync(client, space.Bucket, space.Prefix, n => Console.Error.WriteLine($"deleted {Count(n, "object")}"), cancellationToken).ConfigureAwait(false);
-            if (space.OwnBucket)
+            if (space.OwnBucket && deleted.Locked == 0)
             {
                 bucketDeleted = await IgnoreMissingAsync(client.S3Async(HttpMethod.Delete, space.Bucket, string.Empty, [], null, cancellationToken), "NoSuchBucket").ConfigureAwait(false);
             }
         }
 
-        // Last, because its description is what finds the files again if this run is interrupted.
-        if (policyDescription is not null)
+        // Last, because its description is what finds the files again if this run is interrupted,
+        // or when object lock kept versions that a later run can delete once their retention ends.
+        if (policyDescription is not null && deleted.Locked == 0)
         {
             await DeletePolicyAsync(client, policyArn, cancellationToken).ConfigureAwait(false);
         }
@@ -101,6 +102,7 @@ internal static class UserDeleteCommand
                     location = keepFiles ? null : space?.Location,
                     objectsDeleted = deleted.Objects,
                     versionsDeleted = deleted.Versions,
+                    versionsLocked = deleted.Locked,
                     bucketDeleted,
                 },
                 JsonOptions));
@@ -113,6 +115,13 @@ internal static class UserDeleteCommand
                 var older = deleted.Versions > deleted.Objects ? $" ({Count(deleted.Versions - deleted.Objects, "older version or delete marker", "older versions and delete markers")} besides)" : string.Empty;
                 Console.WriteLine($"deleted {Count(deleted.Objects, "object")}{older} in {space.Location}" + (bucketDeleted ? $" and the bucket {space.Bucket}" : string.Empty));
             }
+        }
+
+        if (deleted.Locked > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"kept {Count(deleted.Locked, "version")} under object lock in {space!.Location}: they can be deleted (run this again) once their retention ends or legal hold is lifted").ConfigureAwait(false);
+            return 1;
         }
 
         return 0;
