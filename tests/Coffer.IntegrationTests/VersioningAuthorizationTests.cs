@@ -114,17 +114,12 @@ public sealed class VersioningAuthorizationTests(SdkServerFixture fixture) : ICl
     /// <summary>A new IAM user allowed the plain object actions and ListBucket on <paramref name="bucket"/>, with an S3 client of its own.</summary>
     private async Task<(QueryApiClient Iam, string User, AmazonS3Client S3)> UserAsync(string purpose, string bucket)
     {
-        var iam = new QueryApiClient(fixture.Endpoint, "iam");
-        var user = $"versions-{purpose}-{Guid.NewGuid():N}"[..40];
-        await iam.CallAsync("CreateUser", ("UserName", user));
-        await iam.CallAsync("PutUserPolicy", ("UserName", user), ("PolicyName", "objects"), ("PolicyDocument", Policy(
+        var user = await IamTestUser.CreateAsync(
+            fixture.Endpoint,
+            "versions-" + purpose,
             new { Effect = "Allow", Action = new[] { "s3:GetObject", "s3:PutObject", "s3:DeleteObject" }, Resource = $"arn:aws:s3:::{bucket}/*" },
-            new { Effect = "Allow", Action = "s3:ListBucket", Resource = $"arn:aws:s3:::{bucket}" })));
-        var key = await iam.CallAsync("CreateAccessKey", ("UserName", user));
-        var s3 = new AmazonS3Client(
-            new BasicAWSCredentials(QueryApiClient.Value(key, "AccessKeyId"), QueryApiClient.Value(key, "SecretAccessKey")),
-            new AmazonS3Config { ServiceURL = fixture.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = SdkServerFixture.Region, MaxErrorRetry = 0 });
-        return (iam, user, s3);
+            new { Effect = "Allow", Action = "s3:ListBucket", Resource = $"arn:aws:s3:::{bucket}" });
+        return (user.Iam, user.Name, user.S3);
     }
 
     private async Task<string> VersionedBucketAsync()
@@ -141,5 +136,5 @@ public sealed class VersioningAuthorizationTests(SdkServerFixture fixture) : ICl
         return await reader.ReadToEndAsync();
     }
 
-    private static string Policy(params object[] statements) => JsonSerializer.Serialize(new { Version = "2012-10-17", Statement = statements });
+    private static string Policy(params object[] statements) => IamTestUser.Policy(statements);
 }
