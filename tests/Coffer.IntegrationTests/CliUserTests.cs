@@ -275,6 +275,59 @@ public sealed class CliUserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_OwnBucketUnderObjectLock_KeepsTheLockedVersionsAndTheBucket_AndSaysSo()
+    {
+        await CreateAsync("--user", "wanda", "--own-bucket", "--csv", Csv("wanda"));
+        const string bucket = "wanda-files";
+        await _root.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await _root.PutObjectLockConfigurationAsync(new PutObjectLockConfigurationRequest
+        {
+            BucketName = bucket,
+            ObjectLockConfiguration = new ObjectLockConfiguration { ObjectLockEnabled = ObjectLockEnabled.Enabled },
+        });
+        var record = await _root.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "record.txt",
+            ContentBody = "kept",
+            ObjectLockMode = ObjectLockMode.Compliance,
+            ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
+        });
+        var brief = await _root.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "brief.txt",
+            ContentBody = "kept for seconds",
+            ObjectLockMode = ObjectLockMode.Compliance,
+            ObjectLockRetainUntilDate = DateTime.UtcNow.AddSeconds(4),
+        });
+        await _root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "notes.txt", ContentBody = "one" });
+        await _root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "notes.txt", ContentBody = "two" });
+
+        var first = await _cli.RunAsync(_admin, "user", "delete", "--user", "wanda", "--yes");
+
+        Assert.True(first.ExitCode == 1, first.ToString());
+        Assert.Contains("kept 2 versions under object lock in s3://wanda-files/", first.StandardError, StringComparison.Ordinal);
+        var left = await _root.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket });
+        var kept = left.Versions.Where(v => v.IsDeleteMarker != true).Select(v => v.VersionId).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { brief.VersionId, record.VersionId }.Order(StringComparer.Ordinal), kept);
+        Assert.Contains(bucket, (await _root.ListBucketsAsync()).Buckets.Select(b => b.BucketName));
+        Assert.Equal(404, (await _iam.SendAsync("GetUser", ("UserName", "wanda"))).Status);
+
+        // The user's policy stays: its description is how a later run finds the files again.
+        Assert.Equal(200, (await _iam.SendAsync("GetPolicy", ("PolicyArn", $"arn:aws:iam::{await AccountAsync()}:policy/coffer/coffer-user-wanda"))).Status);
+
+        // Once the short retention has ended, running it again removes that one; the other stays.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var second = await _cli.RunAsync(_admin, "user", "delete", "--user", "wanda", "--yes");
+
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Contains("kept 1 version under object lock", second.StandardError, StringComparison.Ordinal);
+        var remaining = await _root.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket });
+        Assert.Equal(record.VersionId, Assert.Single(remaining.Versions).VersionId);
+    }
+
+    [Fact]
     public async Task Delete_Interrupted_FinishesWhenRunAgain()
     {
         await CreateAsync("--user", "paul", "--bucket", Shared, "--csv", Csv("paul"));
