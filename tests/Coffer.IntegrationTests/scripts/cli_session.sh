@@ -1,7 +1,7 @@
 # What the aws cli session scripts share, sourced after they set AWS_BIN, WORK (a scratch
 # directory) and STEP: a cli configuration that reads nothing from ~/.aws, the `cli` call, the
 # step/ok/fail reporting, and an ERR trap that names the failing step and shows its stderr
-# (what the script saved in $WORK/stderr).
+# (what the script saved in $WORK/stderr); `run` and `expect_error` for the calls themselves.
 
 cat > "$WORK/config" <<CONFIG
 [default]
@@ -22,3 +22,17 @@ ok() { printf '  ok  %s\n' "$*"; }
 fail() { printf 'FAIL [%s] %s\n' "$STEP" "$*"; exit 1; }
 on_error() { printf 'FAIL [%s] line %s: `%s` exited with %s\n' "$STEP" "$1" "$2" "$3"; [[ -s "$WORK/stderr" ]] && sed 's/^/    /' "$WORK/stderr"; exit 1; }
 trap 'on_error $LINENO "$BASH_COMMAND" $?' ERR
+
+# run: an aws call whose stderr is kept for the failure report.
+run() { cli "$@" 2> "$WORK/stderr"; }
+
+# expect_error CODE DESCRIPTION -- ARGS...: the call must fail and name CODE on stderr.
+expect_error() {
+  local code=$1 what=$2
+  shift 3
+  if cli "$@" > "$WORK/stdout" 2> "$WORK/stderr"; then
+    fail "$what: expected $code, but the call succeeded: $(cat "$WORK/stdout")"
+  fi
+  grep -q -- "$code" "$WORK/stderr" || fail "$what: expected $code in stderr, got: $(cat "$WORK/stderr")"
+  ok "$what -> $code"
+}
