@@ -224,11 +224,18 @@ public sealed class ObjectStore
     /// (<see cref="WriteResult.Written"/> is the delete marker, if one was written); with it,
     /// removes that version for good (<see cref="WriteResult.Written"/> is what was removed).
     /// </summary>
-    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        DeleteAsync(bucket, key, versionId, WriteCondition.None, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DeleteAsync(string, string, string?, CancellationToken)"/> that does nothing when
+    /// <paramref name="condition"/> excludes the version it would remove or supersede.
+    /// </summary>
+    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, WriteCondition condition, CancellationToken cancellationToken)
     {
         var result = versionId is null
-            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), _time.GetUtcNow(), condition, cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, condition, cancellationToken).ConfigureAwait(false);
         Release(result.ReleasedBlobs);
         return result;
     }
