@@ -270,9 +270,9 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [InlineData("PUT", "/{bucket}?replication")]
     [InlineData("DELETE", "/{bucket}/existing?acl")]
     [InlineData("GET", "/{bucket}/existing?policy")]
-    [InlineData("PUT", "/{bucket}?lifecycle")]
+    [InlineData("PUT", "/{bucket}?notification")]
     [InlineData("GET", "/{bucket}?tagging")]
-    [InlineData("GET", "/{bucket}?lifecycle")]
+    [InlineData("GET", "/{bucket}/existing?lifecycle")]
     [InlineData("PUT", "/{bucket}/existing?retention")]
     public async Task Request_ForAnUnimplementedSubresource_FailsWithNotImplemented(string method, string path)
     {

@@ -38,6 +38,10 @@ public static class S3Actions
         S3Operation.PutObjectTagging => "s3:PutObjectTagging",
         S3Operation.GetObjectTagging => "s3:GetObjectTagging",
         S3Operation.DeleteObjectTagging => "s3:DeleteObjectTagging",
+
+        // As in IAM: removing the configuration is putting none.
+        S3Operation.PutBucketLifecycleConfiguration or S3Operation.DeleteBucketLifecycle => "s3:PutLifecycleConfiguration",
+        S3Operation.GetBucketLifecycleConfiguration => "s3:GetLifecycleConfiguration",
         _ => "s3:Unknown",
     };
 

@@ -74,6 +74,20 @@ internal sealed class S3Context
         return bytes;
     }
 
+    /// <summary>
+    /// Some configuration writes must prove their body's integrity: S3 refuses them without
+    /// Content-MD5 or an x-amz-checksum-* value (a header, or an aws-chunked trailer).
+    /// </summary>
+    public void RequireIntegrityHeader()
+    {
+        if (Header("Content-MD5") is null
+            && Header("x-amz-trailer") is null
+            && !Checksums.ChecksumAlgorithms.All.Any(a => Request.Headers.ContainsKey(Checksums.ChecksumAlgorithms.HeaderName(a))))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
+        }
+    }
+
     public async Task WriteXmlAsync(Xml.XmlBuilder xml, int status = 200)
     {
         Response.StatusCode = status;

@@ -37,6 +37,7 @@ public sealed partial class S3Endpoint
     private readonly PublicAccessBlockHandlers _publicAccessBlockHandlers;
     private readonly AclHandlers _acls;
     private readonly TaggingHandlers _tagging;
+    private readonly LifecycleHandlers _lifecycle;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -60,6 +61,7 @@ public sealed partial class S3Endpoint
         _multipart = new MultipartHandlers(store, encryption);
         _versioning = new VersioningHandlers(store);
         _tagging = new TaggingHandlers(store);
+        _lifecycle = new LifecycleHandlers(store.Metadata);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -230,6 +232,9 @@ public sealed partial class S3Endpoint
         S3Operation.PutObjectTagging => _tagging.PutAsync(context),
         S3Operation.GetObjectTagging => _tagging.GetAsync(context),
         S3Operation.DeleteObjectTagging => _tagging.DeleteAsync(context),
+        S3Operation.PutBucketLifecycleConfiguration => _lifecycle.PutAsync(context),
+        S3Operation.GetBucketLifecycleConfiguration => _lifecycle.GetAsync(context),
+        S3Operation.DeleteBucketLifecycle => _lifecycle.DeleteAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),

@@ -65,4 +65,6 @@ public enum S3ErrorCode
 
     /// <summary>S3's generic 400, e.g. more than 10 tags on an object.</summary>
     BadRequest,
+
+    NoSuchLifecycleConfiguration,
 }

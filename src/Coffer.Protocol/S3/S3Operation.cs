@@ -47,6 +47,9 @@ public enum S3Operation
     PutObjectTagging,
     GetObjectTagging,
     DeleteObjectTagging,
+    PutBucketLifecycleConfiguration,
+    GetBucketLifecycleConfiguration,
+    DeleteBucketLifecycle,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

@@ -92,6 +92,9 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "GET" when query.Has("encryption") => S3Operation.GetBucketEncryption,
         "PUT" when query.Has("encryption") => S3Operation.PutBucketEncryption,
         "DELETE" when query.Has("encryption") => S3Operation.DeleteBucketEncryption,
+        "GET" when query.Has("lifecycle") => S3Operation.GetBucketLifecycleConfiguration,
+        "PUT" when query.Has("lifecycle") => S3Operation.PutBucketLifecycleConfiguration,
+        "DELETE" when query.Has("lifecycle") => S3Operation.DeleteBucketLifecycle,
         _ => null,
     };
 
