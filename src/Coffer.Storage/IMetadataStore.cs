@@ -57,15 +57,17 @@ public interface IMetadataStore
     /// <summary>
     /// Deletes the key as S3 does without a version id: removes the row in a never-versioned bucket,
     /// otherwise writes a delete marker (id <paramref name="markerVersionId"/>, or the null version when suspended).
+    /// Nothing happens when <paramref name="condition"/> excludes the current version.
     /// </summary>
-    Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, WriteCondition condition, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes one version for good (the next newest becomes current when it was the current one);
-    /// <see cref="WriteResult.Written"/> is the removed version, null when there was no such version.
-    /// <see cref="StorageError.ObjectLocked"/> when object lock protects it under <paramref name="lockOverride"/>.
+    /// <see cref="WriteResult.Written"/> is the removed version, null when there was no such version
+    /// or <paramref name="condition"/> excludes it. <see cref="StorageError.ObjectLocked"/> when
+    /// object lock protects it under <paramref name="lockOverride"/>.
     /// </summary>
-    Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, LockOverride lockOverride, CancellationToken cancellationToken);
+    Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, WriteCondition condition, LockOverride lockOverride, CancellationToken cancellationToken);
 
     /// <summary>
     /// Changes the current version (<paramref name="versionId"/> null) or the named one in place: its
@@ -80,6 +82,13 @@ public interface IMetadataStore
 
     /// <summary>Every version and delete marker, in key order then newest first (ListObjectVersions).</summary>
     IVersionRangeReader VersionRange(string bucket);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> versions and delete markers (no content, tags included) in the
+    /// order of <see cref="VersionRange"/>, after <paramref name="afterKey"/> and, within that key,
+    /// after the version whose sort key is <paramref name="afterVersion"/>; for background scans.
+    /// </summary>
+    Task<IReadOnlyList<Lifecycle.VersionRow>> ScanVersionsAsync(string bucket, byte[]? afterKey, string? afterVersion, int limit, CancellationToken cancellationToken);
 
     Task<bool> IsBlobReferencedAsync(string blobId, CancellationToken cancellationToken);
 

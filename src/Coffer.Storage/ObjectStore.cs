@@ -243,19 +243,20 @@ public sealed class ObjectStore
     /// removes that version for good (<see cref="WriteResult.Written"/> is what was removed).
     /// </summary>
     public Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        DeleteAsync(bucket, key, versionId, bypassGovernance: false, cancellationToken);
+        DeleteAsync(bucket, key, versionId, WriteCondition.None, bypassGovernance: false, cancellationToken);
 
     /// <summary>
-    /// As <see cref="DeleteAsync(string, string, string?, CancellationToken)"/>; a version under object
-    /// lock is refused with <see cref="StorageError.ObjectLocked"/>, unless only governance retention
-    /// protects it and <paramref name="bypassGovernance"/> is set.
+    /// As <see cref="DeleteAsync(string, string, string?, CancellationToken)"/>, doing nothing when
+    /// <paramref name="condition"/> excludes the version it would remove or supersede. A version
+    /// under object lock is refused with <see cref="StorageError.ObjectLocked"/>, unless only
+    /// governance retention protects it and <paramref name="bypassGovernance"/> is set.
     /// </summary>
-    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, bool bypassGovernance, CancellationToken cancellationToken)
+    public async Task<WriteResult> DeleteAsync(string bucket, string key, string? versionId, WriteCondition condition, bool bypassGovernance, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var result = versionId is null
-            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), now, cancellationToken).ConfigureAwait(false)
-            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, new LockOverride(now, bypassGovernance), cancellationToken).ConfigureAwait(false);
+            ? await _metadata.DeleteObjectAsync(bucket, key, _versionIds.Next(), now, condition, cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteObjectVersionAsync(bucket, key, versionId, condition, new LockOverride(now, bypassGovernance), cancellationToken).ConfigureAwait(false);
         Release(result.ReleasedBlobs);
         return result;
     }

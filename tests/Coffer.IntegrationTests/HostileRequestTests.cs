@@ -270,10 +270,10 @@ public sealed class HostileRequestTests(SdkServerFixture fixture) : IClassFixtur
     [InlineData("PUT", "/{bucket}?replication")]
     [InlineData("DELETE", "/{bucket}/existing?acl")]
     [InlineData("GET", "/{bucket}/existing?policy")]
-    [InlineData("PUT", "/{bucket}?lifecycle")]
+    [InlineData("PUT", "/{bucket}?notification")]
     [InlineData("GET", "/{bucket}?tagging")]
-    [InlineData("GET", "/{bucket}?lifecycle")]
-    [InlineData("PUT", "/{bucket}/existing?retention")]
+    [InlineData("GET", "/{bucket}/existing?lifecycle")]
+    [InlineData("DELETE", "/{bucket}/existing?retention")]
     public async Task Request_ForAnUnimplementedSubresource_FailsWithNotImplemented(string method, string path)
     {
         using var response = await _http.SendAsync(fixture.Signed(new HttpMethod(method), path.Replace("{bucket}", _bucket, StringComparison.Ordinal)));

@@ -63,13 +63,8 @@ internal static class ObjectLockWrite
     public static S3Exception MissingConfiguration() => new(S3ErrorCode.InvalidRequest, "Bucket is missing Object Lock Configuration");
 
     /// <summary>S3 takes a locked version's bytes only with an integrity check the client computed.</summary>
-    public static void RequireIntegrity(S3Context context)
-    {
-        if (context.Header("Content-MD5") is null && ChecksumRequest.FromRequest(context.Request, context.Auth) is null)
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
-        }
-    }
+    public static void RequireIntegrity(S3Context context) =>
+        context.RequireIntegrityHeader("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
 
     public static bool? ParseLegalHold(string? value) => value?.Trim() switch
     {

@@ -44,6 +44,10 @@ public static class S3Actions
         S3Operation.GetObjectRetention => "s3:GetObjectRetention",
         S3Operation.PutObjectLegalHold => "s3:PutObjectLegalHold",
         S3Operation.GetObjectLegalHold => "s3:GetObjectLegalHold",
+
+        // As in IAM: removing the configuration is putting none.
+        S3Operation.PutBucketLifecycleConfiguration or S3Operation.DeleteBucketLifecycle => "s3:PutLifecycleConfiguration",
+        S3Operation.GetBucketLifecycleConfiguration => "s3:GetLifecycleConfiguration",
         _ => "s3:Unknown",
     };
 

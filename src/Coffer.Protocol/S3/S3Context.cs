@@ -74,6 +74,21 @@ internal sealed class S3Context
         return bytes;
     }
 
+    /// <summary>
+    /// Some writes must prove their body's integrity: S3 refuses them without Content-MD5 or a
+    /// checksum (an x-amz-checksum-* header, an aws-chunked trailer, or x-amz-sdk-checksum-algorithm).
+    /// </summary>
+    public void RequireIntegrityHeader(string message = "Missing required header for this request: Content-MD5")
+    {
+        if (Header("Content-MD5") is null
+            && Header("x-amz-trailer") is null
+            && Header("x-amz-sdk-checksum-algorithm") is null
+            && !Checksums.ChecksumAlgorithms.All.Any(a => Request.Headers.ContainsKey(Checksums.ChecksumAlgorithms.HeaderName(a))))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, message);
+        }
+    }
+
     public async Task WriteXmlAsync(Xml.XmlBuilder xml, int status = 200)
     {
         Response.StatusCode = status;

@@ -39,6 +39,7 @@ public sealed partial class S3Endpoint
     private readonly TaggingHandlers _tagging;
     private readonly BucketConfigCache<ObjectLockConfiguration> _objectLockConfigurations;
     private readonly ObjectLockHandlers _objectLocks;
+    private readonly LifecycleHandlers _lifecycle;
 
     public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
@@ -64,6 +65,7 @@ public sealed partial class S3Endpoint
         _multipart = new MultipartHandlers(store, encryption, _objectLockConfigurations, time);
         _versioning = new VersioningHandlers(store);
         _tagging = new TaggingHandlers(store);
+        _lifecycle = new LifecycleHandlers(store.Metadata);
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -241,6 +243,9 @@ public sealed partial class S3Endpoint
         S3Operation.GetObjectRetention => _objectLocks.GetRetentionAsync(context),
         S3Operation.PutObjectLegalHold => _objectLocks.PutLegalHoldAsync(context),
         S3Operation.GetObjectLegalHold => _objectLocks.GetLegalHoldAsync(context),
+        S3Operation.PutBucketLifecycleConfiguration => _lifecycle.PutAsync(context),
+        S3Operation.GetBucketLifecycleConfiguration => _lifecycle.GetAsync(context),
+        S3Operation.DeleteBucketLifecycle => _lifecycle.DeleteAsync(context),
         S3Operation.Unknown => throw new S3Exception(S3ErrorCode.MethodNotAllowed)
             .With("Method", context.Request.Method)
             .With("ResourceType", context.Key is null ? "BUCKET" : "OBJECT"),

@@ -68,4 +68,6 @@ public enum S3ErrorCode
     InvalidBucketState,
     ObjectLockConfigurationNotFoundError,
     NoSuchObjectLockConfiguration,
+
+    NoSuchLifecycleConfiguration,
 }

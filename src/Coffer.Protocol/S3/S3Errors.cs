@@ -49,6 +49,7 @@ internal static class S3Errors
         S3ErrorCode.MalformedPolicy => (400, "Policies must be valid JSON and the first byte must be '{'"),
         S3ErrorCode.NoSuchBucketPolicy => (404, "The bucket policy does not exist"),
         S3ErrorCode.NoSuchPublicAccessBlockConfiguration => (404, "The public access block configuration was not found"),
+        S3ErrorCode.NoSuchLifecycleConfiguration => (404, "The lifecycle configuration does not exist"),
         S3ErrorCode.AccessControlListNotSupported => (400, "The bucket does not allow ACLs"),
         S3ErrorCode.InvalidToken => (400, "The provided token is malformed or otherwise invalid."),
         S3ErrorCode.ExpiredToken => (400, "The provided token has expired."),

@@ -53,6 +53,9 @@ public enum S3Operation
     GetObjectRetention,
     PutObjectLegalHold,
     GetObjectLegalHold,
+    PutBucketLifecycleConfiguration,
+    GetBucketLifecycleConfiguration,
+    DeleteBucketLifecycle,
 
     /// <summary>A bucket or object sub-resource Coffer does not implement (acl, policy, tagging, …): 501.</summary>
     UnsupportedSubresource,

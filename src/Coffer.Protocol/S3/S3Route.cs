@@ -94,6 +94,9 @@ public readonly record struct S3Route(S3Operation Operation, string? Bucket, str
         "DELETE" when query.Has("encryption") => S3Operation.DeleteBucketEncryption,
         "GET" when query.Has("object-lock") => S3Operation.GetObjectLockConfiguration,
         "PUT" when query.Has("object-lock") => S3Operation.PutObjectLockConfiguration,
+        "GET" when query.Has("lifecycle") => S3Operation.GetBucketLifecycleConfiguration,
+        "PUT" when query.Has("lifecycle") => S3Operation.PutBucketLifecycleConfiguration,
+        "DELETE" when query.Has("lifecycle") => S3Operation.DeleteBucketLifecycle,
         _ => null,
     };
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Coffer.Storage.Buckets;
+using Coffer.Storage.Lifecycle;
 using Coffer.Storage.Listing;
 using Coffer.Storage.Locking;
 using Coffer.Storage.Multipart;
@@ -198,11 +199,16 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return new WriteResult(previous, released, written);
         }, cancellationToken);
 
-    public Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WriteResult> DeleteObjectAsync(string bucket, string key, string markerVersionId, DateTimeOffset now, WriteCondition condition, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             var versioning = ReadVersioning(connection, bucket);
             var previous = ReadObject(connection, bucket, key, includeInlineData: false);
+            if (condition.Excludes(previous))
+            {
+                return new WriteResult(previous, []);
+            }
+
             if (versioning is not null)
             {
                 // S3 writes a delete marker whether or not the key had a current version.
@@ -231,13 +237,18 @@ public sealed class SqliteMetadataStore : IMetadataStore
             return new WriteResult(previous, released);
         }, cancellationToken);
 
-    public Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, LockOverride lockOverride, CancellationToken cancellationToken) =>
+    public Task<WriteResult> DeleteObjectVersionAsync(string bucket, string key, string versionId, WriteCondition condition, LockOverride lockOverride, CancellationToken cancellationToken) =>
         _database.WriteAsync(connection =>
         {
             var versioning = ReadVersioning(connection, bucket);
             var current = ReadObject(connection, bucket, key, includeInlineData: false);
             if (current is not null && (versionId == VersionIds.Null ? current.IsNullVersion : !current.IsNullVersion && current.VersionId == versionId))
             {
+                if (condition.Excludes(current))
+                {
+                    return new WriteResult(current, []);
+                }
+
                 ObjectLocks.EnsureRemovable(current, lockOverride);
                 var releasedCurrent = ReleaseContent(connection, current);
                 DeleteRow(connection, "objects", bucket, key, null);
@@ -253,7 +264,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             }
 
             var version = ReadRow(connection, "object_versions", bucket, key, versionId, includeInlineData: false, withVersioning: false);
-            if (version is null)
+            if (version is null || condition.Excludes(version))
             {
                 return new WriteResult(current, []);
             }
@@ -327,6 +338,61 @@ public sealed class SqliteMetadataStore : IMetadataStore
     public IKeyRangeReader KeyRange(string bucket) => new RangeReader(_database, bucket);
 
     public IVersionRangeReader VersionRange(string bucket) => new VersionReader(_database, bucket);
+
+    public async Task<IReadOnlyList<VersionRow>> ScanVersionsAsync(string bucket, byte[]? afterKey, string? afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = _database.OpenRead();
+        var rows = new List<VersionRow>(Math.Min(limit, 1000));
+        if (afterKey is not null && afterVersion is not null)
+        {
+            // The rest of one key's versions, then the keys after it: each arm stays on its primary key.
+            ScanVersions(connection, bucket, "key = $key AND version_id > $after", afterKey, afterVersion, limit, rows);
+        }
+
+        if (rows.Count < limit)
+        {
+            ScanVersions(connection, bucket, afterKey is null ? "1 = 1" : "key > $key", afterKey, null, limit - rows.Count, rows);
+        }
+
+        return rows;
+    }
+
+    private static void ScanVersions(SqliteConnection connection, string bucket, string range, byte[]? key, string? after, int limit, List<VersionRow> rows)
+    {
+        const string Columns = "key, version_id, null_version, delete_marker, size, last_modified, tags";
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns}, 1 FROM objects WHERE bucket = $bucket AND {range}
+            UNION ALL
+            SELECT {Columns}, 0 FROM object_versions WHERE bucket = $bucket AND {range}
+            ORDER BY 1, 2 LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$bucket", bucket);
+        if (key is not null)
+        {
+            command.Parameters.AddWithValue("$key", key);
+        }
+
+        if (after is not null)
+        {
+            command.Parameters.AddWithValue("$after", after);
+        }
+
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new VersionRow(
+                (byte[])reader.GetValue(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetInt64(2) != 0,
+                reader.GetInt64(3) != 0,
+                reader.GetInt64(7) != 0,
+                reader.GetInt64(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                TagsFromDb(reader, 6)));
+        }
+    }
 
     public async Task<bool> IsBlobReferencedAsync(string blobId, CancellationToken cancellationToken)
     {

@@ -37,6 +37,16 @@ public sealed class CofferOptions
     /// <summary>Multipart uploads neither completed nor aborted are removed after this long.</summary>
     public TimeSpan IncompleteUploadExpiry { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How often the lifecycle worker applies the buckets' lifecycle rules (COFFER_LIFECYCLE_INTERVAL).</summary>
+    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// For tests and rehearsals only (COFFER_LIFECYCLE_CLOCK_OFFSET_FILE): a file whose content (an ISO
+    /// 8601 duration such as P40D, or seconds) is added to the time the lifecycle worker sees, re-read
+    /// on every pass. Objects are expired as if that much time had passed.
+    /// </summary>
+    public string? LifecycleClockOffsetFile { get; set; }
+
     /// <summary>The shortest session STS issues (DurationSeconds); AWS's 900 unless lowered, e.g. to test expiry.</summary>
     public int StsMinimumDurationSeconds { get; set; } = 900;
 
@@ -96,6 +106,11 @@ public sealed class CofferOptions
         if (IncompleteUploadExpiry <= TimeSpan.Zero)
         {
             yield return "incomplete-upload-expiry must be positive";
+        }
+
+        if (LifecycleInterval <= TimeSpan.Zero)
+        {
+            yield return "lifecycle-interval must be positive";
         }
 
         if (!Protocol.S3.PublicAccessBlock.TryParseSetting(PublicAccessBlock, out _))

@@ -19,6 +19,8 @@ internal static class ConfigurationLoader
         ["--master-key-file"] = nameof(CofferOptions.MasterKeyFile),
         ["--incomplete-upload-expiry"] = nameof(CofferOptions.IncompleteUploadExpiry),
         ["--public-access-block"] = nameof(CofferOptions.PublicAccessBlock),
+        ["--lifecycle-interval"] = nameof(CofferOptions.LifecycleInterval),
+        ["--lifecycle-clock-offset-file"] = nameof(CofferOptions.LifecycleClockOffsetFile),
         ["--config"] = "Config",
     };
 

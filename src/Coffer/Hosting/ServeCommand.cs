@@ -15,6 +15,7 @@ using Coffer.Protocol.S3;
 using Coffer.Protocol.Sts;
 using Coffer.Storage;
 using Coffer.Storage.Blobs.FileSystem;
+using Coffer.Storage.Lifecycle;
 using Coffer.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -185,7 +186,20 @@ internal static partial class ServeCommand
         using var sweeper = new Timer(_ => Sweep(store, blobs, options, logger), null, TimeSpan.FromSeconds(5), SweepInterval);
         using var keyUse = new Timer(_ => FlushKeyUse(keys, logger), null, KeyUseFlushInterval, KeyUseFlushInterval);
         using var kmsMaintenance = new Timer(_ => MaintainKms(kms, logger), null, TimeSpan.FromSeconds(30), kmsOptions.MaintenanceInterval);
+        var lifecycleClock = options.LifecycleClockOffsetFile is { } offsetFile ? new OffsetFileTimeProvider(Path.GetFullPath(offsetFile), time) : time;
+        if (options.LifecycleClockOffsetFile is not null)
+        {
+            LogLifecycleClockOffset(logger, options.LifecycleClockOffsetFile);
+        }
+
+        var lifecycle = new LifecycleWorker(store, lifecycleClock, app.Services.GetRequiredService<ILogger<LifecycleWorker>>());
+        using var stopping = new CancellationTokenSource();
+        var lifecycleRun = lifecycle.RunAsync(options.LifecycleInterval, stopping.Token);
         await app.WaitForShutdownAsync();
+
+        // A pass stops between two deletions; each one is its own transaction.
+        await stopping.CancelAsync();
+        await lifecycleRun;
         FlushKeyUse(keys, logger);
         LogStopped(logger);
         return 0;
@@ -313,6 +327,9 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "KMS maintenance failed")]
     private static partial void LogKmsMaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The lifecycle worker's clock is offset by the content of {File}: for tests only")]
+    private static partial void LogLifecycleClockOffset(ILogger logger, string file);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);

@@ -147,7 +147,8 @@ public sealed class S3RouteTests
     [InlineData("GET", "/examplebucket/my-image.jpg?policy")]
     [InlineData("DELETE", "/examplebucket?versioning")]
     [InlineData("GET", "/examplebucket/my-image.jpg?publicAccessBlock")]
-    [InlineData("PUT", "/examplebucket?lifecycle")]
+    [InlineData("PUT", "/examplebucket?notification")]
+    [InlineData("GET", "/examplebucket/my-image.jpg?lifecycle")]
     [InlineData("DELETE", "/examplebucket?cors")]
     [InlineData("GET", "/examplebucket?website")]
     [InlineData("PUT", "/examplebucket?tagging")]
@@ -165,6 +166,10 @@ public sealed class S3RouteTests
     }
 
     [Theory]
+    [InlineData("PUT", "/examplebucket?lifecycle", S3Operation.PutBucketLifecycleConfiguration)]
+    [InlineData("GET", "/examplebucket?lifecycle", S3Operation.GetBucketLifecycleConfiguration)]
+    [InlineData("DELETE", "/examplebucket?lifecycle", S3Operation.DeleteBucketLifecycle)]
+    [InlineData("POST", "/examplebucket?lifecycle", S3Operation.UnsupportedSubresource)]
     [InlineData("PUT", "/examplebucket?policy", S3Operation.PutBucketPolicy)]
     [InlineData("GET", "/examplebucket?policy", S3Operation.GetBucketPolicy)]
     [InlineData("DELETE", "/examplebucket?policy", S3Operation.DeleteBucketPolicy)]
@@ -207,6 +212,9 @@ public sealed class S3RouteTests
     [InlineData(S3Operation.AbortMultipartUpload, "s3:AbortMultipartUpload")]
     [InlineData(S3Operation.ListParts, "s3:ListMultipartUploadParts")]
     [InlineData(S3Operation.ListMultipartUploads, "s3:ListBucketMultipartUploads")]
+    [InlineData(S3Operation.PutBucketLifecycleConfiguration, "s3:PutLifecycleConfiguration")]
+    [InlineData(S3Operation.DeleteBucketLifecycle, "s3:PutLifecycleConfiguration")]
+    [InlineData(S3Operation.GetBucketLifecycleConfiguration, "s3:GetLifecycleConfiguration")]
     public void Actions_MapOperationToIamAction(S3Operation operation, string action)
     {
         Assert.Equal(action, S3Actions.For(operation));

@@ -11,7 +11,7 @@ namespace Coffer.Storage.Tests.Locking;
 public sealed class ObjectLockStoreTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
-    private readonly Clock _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private readonly ManualTime _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private SqliteDatabase _database = null!;
     private ObjectStore _store = null!;
 
@@ -64,7 +64,7 @@ public sealed class ObjectLockStoreTests : IAsyncLifetime
         var locked = await PutAsync("k", new ObjectRetention(RetentionMode.Compliance, _clock.GetUtcNow().AddDays(1)));
         await PutAsync("k", null);
 
-        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteAsync("b", "k", locked.VersionId, bypassGovernance: true, default));
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteAsync("b", "k", locked.VersionId, WriteCondition.None, bypassGovernance: true, default));
         Assert.Equal(StorageError.ObjectLocked, error.Error);
         Assert.Equal(locked.Retention, (await _store.GetObjectAsync("b", "k", locked.VersionId, false, default)).Retention);
 
@@ -82,7 +82,7 @@ public sealed class ObjectLockStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<StorageException>(() => _store.DeleteAsync("b", "k", locked.VersionId, default));
         Assert.Equal(locked.VersionId, (await _store.GetObjectAsync("b", "k", false, default)).VersionId);
 
-        await _store.DeleteAsync("b", "k", locked.VersionId, bypassGovernance: true, default);
+        await _store.DeleteAsync("b", "k", locked.VersionId, WriteCondition.None, bypassGovernance: true, default);
         Assert.Equal(older.VersionId, (await _store.GetObjectAsync("b", "k", false, default)).VersionId);
     }
 
@@ -93,7 +93,7 @@ public sealed class ObjectLockStoreTests : IAsyncLifetime
 
         var marker = await _store.DeleteAsync("b", "k", null, default);
         Assert.True(marker.Written!.IsDeleteMarker);
-        await Assert.ThrowsAsync<StorageException>(() => _store.DeleteAsync("b", "k", held.VersionId, bypassGovernance: true, default));
+        await Assert.ThrowsAsync<StorageException>(() => _store.DeleteAsync("b", "k", held.VersionId, WriteCondition.None, bypassGovernance: true, default));
 
         var lifted = await _store.SetLockAsync("b", "k", held.VersionId, (version, _) => version with { LegalHold = false }, default);
         Assert.False(lifted.LegalHold);
@@ -126,13 +126,4 @@ public sealed class ObjectLockStoreTests : IAsyncLifetime
 
     private Task<ObjectInfo> PutAsync(string key, ObjectRetention? retention) =>
         _store.PutAsync(new PutObjectRequest { Bucket = "b", Key = key, Headers = new ObjectHeaders(), Retention = retention }, new MemoryStream([1, 2, 3]), default);
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -81,7 +81,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     {
         await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k"), WriteCondition.None, default);
-        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
+        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, WriteCondition.None, default);
 
         await _store.DeleteBucketAsync("b", default);
 
@@ -198,8 +198,8 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         await _store.CreateBucketAsync(Bucket("b"), new Dictionary<string, string>(), default);
         await _store.PutObjectAsync(Object("b", "k", etag: "e1"), WriteCondition.None, default);
 
-        var first = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
-        var second = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
+        var first = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, WriteCondition.None, default);
+        var second = await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, WriteCondition.None, default);
 
         Assert.Equal("e1", first.Previous?.ETag);
         Assert.Null(second.Previous);
@@ -210,7 +210,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
     [Fact]
     public async Task DeleteObject_InMissingBucket_IsNoSuchBucket()
     {
-        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteObjectAsync("missing", "k", VersionIds.Next(), Time, default));
+        var error = await Assert.ThrowsAsync<StorageException>(() => _store.DeleteObjectAsync("missing", "k", VersionIds.Next(), Time, WriteCondition.None, default));
 
         Assert.Equal(StorageError.NoSuchBucket, error.Error);
     }
@@ -313,7 +313,7 @@ public sealed class SqliteMetadataStoreTests : IAsyncLifetime
         Assert.False(await _store.IsBlobReferencedAsync(blobId, default));
         await _store.PutObjectAsync(Object("b", "k", blobId: blobId), WriteCondition.None, default);
         Assert.True(await _store.IsBlobReferencedAsync(blobId, default));
-        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
+        await _store.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, WriteCondition.None, default);
         Assert.False(await _store.IsBlobReferencedAsync(blobId, default));
     }
 

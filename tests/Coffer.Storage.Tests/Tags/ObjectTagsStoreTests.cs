@@ -73,7 +73,7 @@ public sealed class ObjectTagsStoreTests : IAsyncLifetime
         await PutAsync("k", Secret);
         var v2 = await PutAsync("k", Public);
 
-        await _store.Metadata.DeleteObjectVersionAsync("b", "k", v2.VersionId!, new Coffer.Storage.Locking.LockOverride(DateTimeOffset.UtcNow, false), default);
+        await _store.Metadata.DeleteObjectVersionAsync("b", "k", v2.VersionId!, WriteCondition.None, new Coffer.Storage.Locking.LockOverride(DateTimeOffset.UtcNow, false), default);
 
         Assert.Equal(Secret, (await _store.GetObjectAsync("b", "k", includeInlineData: false, default)).Tags);
     }
@@ -95,7 +95,7 @@ public sealed class ObjectTagsStoreTests : IAsyncLifetime
     {
         await _store.SetVersioningAsync("b", VersioningStatus.Enabled, default);
         await PutAsync("k", []);
-        await _store.Metadata.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, default);
+        await _store.Metadata.DeleteObjectAsync("b", "k", VersionIds.Next(), Time, WriteCondition.None, default);
 
         var marker = await _store.SetTagsAsync("b", "k", null, Secret, default);
 

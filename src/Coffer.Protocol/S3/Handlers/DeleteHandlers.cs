@@ -15,7 +15,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
     {
         var versionId = VersioningConfiguration.VersionIdFrom(context);
         var bypass = versionId is not null && await ObjectLockHandlers.BypassesGovernanceAsync(context, context.ObjectKey).ConfigureAwait(false);
-        var result = await store.DeleteAsync(context.BucketName, context.ObjectKey, versionId, bypass, context.Aborted).ConfigureAwait(false);
+        var result = await store.DeleteAsync(context.BucketName, context.ObjectKey, versionId, WriteCondition.None, bypass, context.Aborted).ConfigureAwait(false);
         var (resultVersionId, deleteMarker) = Outcome(result, versionId);
         if (resultVersionId is not null)
         {
@@ -83,7 +83,7 @@ internal sealed class DeleteHandlers(ObjectStore store)
                 await context.Access.DemandAsync(context, action, context.BucketName, S3Access.Arn(context.BucketName, key)).ConfigureAwait(false);
 
                 var bypass = versionId is not null && await ObjectLockHandlers.BypassesGovernanceAsync(context, key).ConfigureAwait(false);
-                var result = await store.DeleteAsync(context.BucketName, key, versionId, bypass, context.Aborted).ConfigureAwait(false);
+                var result = await store.DeleteAsync(context.BucketName, key, versionId, WriteCondition.None, bypass, context.Aborted).ConfigureAwait(false);
                 var (markerVersionId, deleteMarker) = Outcome(result, versionId);
                 return (Key: key, VersionId: versionId, DeleteMarker: deleteMarker, MarkerVersionId: deleteMarker ? markerVersionId : null, Error: (S3Exception?)null);
             }

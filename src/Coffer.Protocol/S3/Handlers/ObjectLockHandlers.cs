@@ -14,7 +14,7 @@ internal sealed class ObjectLockHandlers(ObjectStore store, BucketConfigCache<Ob
     public async Task PutConfigurationAsync(S3Context context)
     {
         await store.GetBucketAsync(context.BucketName, context.Aborted).ConfigureAwait(false);
-        ObjectLockWrite.RequireIntegrity(context);
+        context.RequireIntegrityHeader();
         var body = await context.ReadDocumentAsync(MaxDocumentBytes, SafeXml.TooLarge).ConfigureAwait(false);
         var configuration = ObjectLockConfiguration.FromXml(body);
         try
@@ -41,7 +41,7 @@ internal sealed class ObjectLockHandlers(ObjectStore store, BucketConfigCache<Ob
     {
         var versionId = VersioningConfiguration.VersionIdFrom(context);
         await RequireObjectLockAsync(context).ConfigureAwait(false);
-        ObjectLockWrite.RequireIntegrity(context);
+        context.RequireIntegrityHeader();
         var root = SafeXml.Parse(await context.ReadDocumentAsync(MaxDocumentBytes, SafeXml.TooLarge).ConfigureAwait(false)).DocumentElement!;
         var modeText = SafeXml.ChildText(root, "Mode");
         var untilText = SafeXml.ChildText(root, "RetainUntilDate");
@@ -93,7 +93,7 @@ internal sealed class ObjectLockHandlers(ObjectStore store, BucketConfigCache<Ob
     {
         var versionId = VersioningConfiguration.VersionIdFrom(context);
         await RequireObjectLockAsync(context).ConfigureAwait(false);
-        ObjectLockWrite.RequireIntegrity(context);
+        context.RequireIntegrityHeader();
         var root = SafeXml.Parse(await context.ReadDocumentAsync(MaxDocumentBytes, SafeXml.TooLarge).ConfigureAwait(false)).DocumentElement!;
         var status = root.LocalName == "LegalHold" ? ObjectLockWrite.ParseLegalHold(SafeXml.ChildText(root, "Status")) : null;
         if (status is not { } on)
