@@ -79,6 +79,26 @@ public sealed class SdkLifecycleTests : IAsyncLifetime
         await PutAsync("plain", "old/a", "a");
         await PutAsync("plain", "new/a", "a");
 
+        // Object lock: a compliance-locked version outlives every rule that would remove it.
+        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = "locked", ObjectLockEnabledForBucket = true });
+        await PutRulesAsync("locked", new LifecycleRule
+        {
+            Id = "everything",
+            Status = LifecycleRuleStatus.Enabled,
+            Filter = new LifecycleFilter { Prefix = string.Empty },
+            Expiration = new LifecycleRuleExpiration { Days = 30 },
+            NoncurrentVersionExpiration = new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = 1 },
+        });
+        var record = (await _s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = "locked",
+            Key = "record",
+            ContentBody = "kept",
+            ObjectLockMode = ObjectLockMode.Compliance,
+            ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
+        })).VersionId;
+        var draft = (await PutAsync("locked", "record", "not kept")).VersionId;
+
         // Nothing is due yet: a few passes later everything is still there.
         await WaitForPassesAsync();
         Assert.Equal(4, (await VersionsAsync("versioned", "nc/doc")).Count);
@@ -92,6 +112,11 @@ public sealed class SdkLifecycleTests : IAsyncLifetime
         await EventuallyAsync(async () => (await VersionsAsync("versioned", "cur/small")).FirstOrDefault() is { IsDeleteMarker: true, IsLatest: true });
         await EventuallyAsync(async () => (await _s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = "versioned" })).MultipartUploads is [{ Key: "other/file" }]);
         await EventuallyAsync(async () => (await VersionsAsync("plain", "")).Select(v => v.Key).SequenceEqual(["new/a"]));
+
+        // The unlocked version expired, then went as noncurrent; the locked one stays behind the marker.
+        await EventuallyAsync(async () => !(await VersionsAsync("locked", "record")).Any(v => v.VersionId == draft));
+        var lockedVersions = await VersionsAsync("locked", "record");
+        Assert.Equal([(true, (string?)null), (false, record)], lockedVersions.Select(v => (v.IsDeleteMarker == true, v.IsDeleteMarker == true ? null : v.VersionId)));
 
         // Out of scope: other prefix, other tags, too big, a marker with data behind it, another upload.
         Assert.Equal(4, (await VersionsAsync("versioned", "other/doc")).Count);
