@@ -1,7 +1,7 @@
 # What the aws cli session scripts share, sourced after they set AWS_BIN, WORK (a scratch
 # directory) and STEP: a cli configuration that reads nothing from ~/.aws, the `cli` call, the
 # step/ok/fail reporting, and an ERR trap that names the failing step and shows its stderr
-# (what the script saved in $WORK/stderr); `run` and `expect_error` for the calls themselves.
+# (what the script saved in $WORK/stderr); `run`, `expect_error` and `expect_eq` for the calls and their answers.
 
 cat > "$WORK/config" <<CONFIG
 [default]
@@ -36,3 +36,6 @@ expect_error() {
   grep -q -- "$code" "$WORK/stderr" || fail "$what: expected $code in stderr, got: $(cat "$WORK/stderr")"
   ok "$what -> $code"
 }
+
+# expect_eq ACTUAL EXPECTED DESCRIPTION
+expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }

@@ -27,21 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-run() { cli "$@" 2> "$WORK/stderr"; }
-
-# expect_error CODE DESCRIPTION -- ARGS...: the call must fail and name CODE on stderr.
-expect_error() {
-  local code=$1 what=$2
-  shift 3
-  if cli "$@" > "$WORK/stdout" 2> "$WORK/stderr"; then
-    fail "$what: expected $code, but the call succeeded: $(cat "$WORK/stdout")"
-  fi
-  grep -q -- "$code" "$WORK/stderr" || fail "$what: expected $code in stderr, got: $(cat "$WORK/stderr")"
-  ok "$what -> $code"
-}
-
-expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
-
 # put FILE: put-bucket-lifecycle-configuration with the JSON in $WORK/FILE.
 put() { run s3api put-bucket-lifecycle-configuration --bucket "$BUCKET" --lifecycle-configuration "file://$WORK/$1"; }
 

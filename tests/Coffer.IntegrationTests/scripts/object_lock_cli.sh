@@ -26,7 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
 in_an_hour() { date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ; }
 
 printf 'record\n' > "$WORK/record.txt"

@@ -25,8 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
-
 # anonymous_status KEY: the HTTP status of an unsigned GET.
 anonymous_status() { curl -s -o /dev/null -w '%{http_code}' "$COFFER_ENDPOINT/$BUCKET/$1"; }
 

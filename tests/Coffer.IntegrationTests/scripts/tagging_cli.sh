@@ -35,8 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
-
 
 # tags KEY [ARGS...]: the tag set as "k=v,k=v", in order.
 tags() {

@@ -42,8 +42,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-expect_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
-
 # put KEY TEXT: prints the new version id
 put() {
   printf '%s' "$2" > "$WORK/body"
