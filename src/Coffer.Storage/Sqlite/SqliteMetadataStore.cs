@@ -357,40 +357,50 @@ public sealed class SqliteMetadataStore : IMetadataStore
         return rows;
     }
 
-    private static void ScanVersions(SqliteConnection connection, string bucket, string range, byte[]? key, string? after, int limit, List<VersionRow> rows)
+    private static void ScanVersions(SqliteConnection connection, string bucket, string range, byte[]? key, string? after, int limit, List<VersionRow> rows) =>
+        ReadBothTables(connection, bucket, "key, version_id, null_version, delete_marker, size, last_modified, tags", range, parameters =>
+        {
+            if (key is not null)
+            {
+                parameters.AddWithValue("$key", key);
+            }
+
+            if (after is not null)
+            {
+                parameters.AddWithValue("$after", after);
+            }
+        }, limit, reader => new VersionRow(
+            (byte[])reader.GetValue(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.GetInt64(2) != 0,
+            reader.GetInt64(3) != 0,
+            reader.GetInt64(7) != 0,
+            reader.GetInt64(4),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            TagsFromDb(reader, 6)), rows);
+
+    /// <summary>
+    /// Rows of objects and object_versions in <paramref name="range"/>, in (key, version_id) order: both
+    /// arms come out of their primary keys in that order and are merged, and the current version's id
+    /// is the newest, so it leads its key. The column after <paramref name="columns"/> is 1 for the current one.
+    /// </summary>
+    private static void ReadBothTables<T>(
+        SqliteConnection connection, string bucket, string columns, string range, Action<SqliteParameterCollection> bind, int limit, Func<SqliteDataReader, T> read, List<T> rows)
     {
-        const string Columns = "key, version_id, null_version, delete_marker, size, last_modified, tags";
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns}, 1 FROM objects WHERE bucket = $bucket AND {range}
+            SELECT {columns}, 1 FROM objects WHERE bucket = $bucket AND {range}
             UNION ALL
-            SELECT {Columns}, 0 FROM object_versions WHERE bucket = $bucket AND {range}
+            SELECT {columns}, 0 FROM object_versions WHERE bucket = $bucket AND {range}
             ORDER BY 1, 2 LIMIT $limit
             """;
         command.Parameters.AddWithValue("$bucket", bucket);
-        if (key is not null)
-        {
-            command.Parameters.AddWithValue("$key", key);
-        }
-
-        if (after is not null)
-        {
-            command.Parameters.AddWithValue("$after", after);
-        }
-
+        bind(command.Parameters);
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(new VersionRow(
-                (byte[])reader.GetValue(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetInt64(2) != 0,
-                reader.GetInt64(3) != 0,
-                reader.GetInt64(7) != 0,
-                reader.GetInt64(4),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                TagsFromDb(reader, 6)));
+            rows.Add(read(reader));
         }
     }
 
@@ -974,7 +984,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             if (afterVersion is not null)
             {
                 // The rest of one key's versions, then the keys after it.
-                await ReadAsync(connection, "key = $from AND version_id > $after", from, afterVersion, null, limit, entries, cancellationToken).ConfigureAwait(false);
+                Read(connection, "key = $from AND version_id > $after", from, afterVersion, null, limit, entries);
                 if (entries.Count == limit)
                 {
                     return entries;
@@ -983,49 +993,33 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 from = KeyOrder.Successor(from);
             }
 
-            await ReadAsync(connection, to is null ? "key >= $from" : "key >= $from AND key < $to", from, null, to, limit - entries.Count, entries, cancellationToken).ConfigureAwait(false);
+            Read(connection, to is null ? "key >= $from" : "key >= $from AND key < $to", from, null, to, limit - entries.Count, entries);
             return entries;
         }
 
-        private async Task ReadAsync(SqliteConnection connection, string range, byte[] from, string? after, byte[]? to, int limit, List<VersionEntry> entries, CancellationToken cancellationToken)
-        {
-            // Both arms come out of their primary keys in (key, version_id) order and are merged;
-            // the current version's id is the newest, so it leads its key.
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT {VersionEntryColumns}, 1 FROM objects WHERE bucket = $bucket AND {range}
-                UNION ALL
-                SELECT {VersionEntryColumns}, 0 FROM object_versions WHERE bucket = $bucket AND {range}
-                ORDER BY 1, 2 LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$bucket", bucket);
-            command.Parameters.AddWithValue("$from", from);
-            if (after is not null)
+        private void Read(SqliteConnection connection, string range, byte[] from, string? after, byte[]? to, int limit, List<VersionEntry> entries) =>
+            ReadBothTables(connection, bucket, VersionEntryColumns, range, parameters =>
             {
-                command.Parameters.AddWithValue("$after", after);
-            }
+                parameters.AddWithValue("$from", from);
+                if (after is not null)
+                {
+                    parameters.AddWithValue("$after", after);
+                }
 
-            if (to is not null)
-            {
-                command.Parameters.AddWithValue("$to", to);
-            }
-
-            command.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(new VersionEntry(
-                    (byte[])reader.GetValue(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetInt64(2) != 0,
-                    reader.GetInt64(3) != 0,
-                    reader.GetInt64(9) != 0,
-                    reader.GetInt64(4),
-                    reader.GetString(5),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-        }
+                if (to is not null)
+                {
+                    parameters.AddWithValue("$to", to);
+                }
+            }, limit, reader => new VersionEntry(
+                (byte[])reader.GetValue(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetInt64(2) != 0,
+                reader.GetInt64(3) != 0,
+                reader.GetInt64(9) != 0,
+                reader.GetInt64(4),
+                reader.GetString(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)), entries);
     }
 }
