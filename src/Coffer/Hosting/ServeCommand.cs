@@ -4,7 +4,6 @@ using System.Text;
 using Coffer.Audit;
 using Coffer.Audit.Delivery;
 using Coffer.Audit.Digests;
-using Coffer.Audit.Segments;
 using Coffer.Crypto;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
@@ -192,22 +191,9 @@ internal static partial class ServeCommand
             LogRecovered(logger, temporary, orphaned);
         }
 
-        // Audit journal and its delivery. The request path appends to this one journal; until it is
-        // wired there, the server opens the journal here so that delivery has one to follow.
-        AuditSegmentWriter journal;
-        try
-        {
-            journal = AuditSegmentWriter.Open(new AuditOptions { SegmentDirectory = Path.Combine(dataDirectory, "audit", "segments") }, time, app.Services.GetRequiredService<ILogger<AuditSegmentWriter>>());
-        }
-        catch (AuditUnavailableException e)
-        {
-            await Console.Error.WriteLineAsync("coffer: audit: " + e.Message);
-            return 1;
-        }
-
-        await using var journalLifetime = journal;
+        // Delivery follows the one journal the front-ends record into.
         var delivery = new AuditDeliveryWorker(
-            journal,
+            auditTrail.Journal,
             new AuditLogBucket(serverObjects, options.AuditBucket),
             new AuditDeliveryState(database),
             new AuditSigningKeyStore(database, masterKey, time),
