@@ -91,6 +91,8 @@ public sealed class AuditDeliveryWorker(
     {
         if (!_keysPublished)
         {
+            // The first digest starts when delivery first ran.
+            await state.TrailStartAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await PublishPublicKeysAsync(cancellationToken).ConfigureAwait(false);
             _keysPublished = true;
         }
