@@ -102,20 +102,23 @@ public sealed class AuditSigningKeyStore
 
     /// <summary>Records a delivered digest as the one the next digest chains to. Call only after it is in the bucket.</summary>
     public Task SaveLastDigestAsync(DigestLink link, CancellationToken cancellationToken) =>
-        _database.WriteAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO audit_digest_chain(id, s3_bucket, s3_object, end_time, hash_value, signature) VALUES(1, $b, $o, $t, $h, $s)
-                ON CONFLICT(id) DO UPDATE SET s3_bucket = $b, s3_object = $o, end_time = $t, hash_value = $h, signature = $s
-                """;
-            command.Parameters.AddWithValue("$b", link.S3Bucket);
-            command.Parameters.AddWithValue("$o", link.S3Object);
-            command.Parameters.AddWithValue("$t", link.EndTime.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$h", link.HashValue);
-            command.Parameters.AddWithValue("$s", link.Signature);
-            return command.ExecuteNonQuery();
-        }, cancellationToken);
+        _database.WriteAsync(connection => WriteLastDigest(connection, link), cancellationToken);
+
+    /// <summary>As <see cref="SaveLastDigestAsync"/>, inside a caller's write (with what else the digest settles).</summary>
+    internal static int WriteLastDigest(Microsoft.Data.Sqlite.SqliteConnection connection, DigestLink link)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO audit_digest_chain(id, s3_bucket, s3_object, end_time, hash_value, signature) VALUES(1, $b, $o, $t, $h, $s)
+            ON CONFLICT(id) DO UPDATE SET s3_bucket = $b, s3_object = $o, end_time = $t, hash_value = $h, signature = $s
+            """;
+        command.Parameters.AddWithValue("$b", link.S3Bucket);
+        command.Parameters.AddWithValue("$o", link.S3Object);
+        command.Parameters.AddWithValue("$t", link.EndTime.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$h", link.HashValue);
+        command.Parameters.AddWithValue("$s", link.Signature);
+        return command.ExecuteNonQuery();
+    }
 
     private static byte[] Binding(string fingerprint) => Encoding.UTF8.GetBytes(SealingContext + fingerprint);
 }

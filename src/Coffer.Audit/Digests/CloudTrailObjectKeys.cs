@@ -18,4 +18,11 @@ public static class CloudTrailObjectKeys
         var at = endTime.UtcDateTime;
         return string.Create(CultureInfo.InvariantCulture, $"AWSLogs/{accountId}/CloudTrail-Digest/{region}/{at:yyyy/MM/dd}/{accountId}_CloudTrail-Digest_{region}_{trailName}_{region}_{at:yyyyMMdd'T'HHmmss'Z'}.json.gz");
     }
+
+    /// <summary>
+    /// AWSLogs/ACCOUNT/CloudTrail-PublicKey/REGION/FINGERPRINT.pem: where Coffer publishes each
+    /// digest-signing public key (CloudTrail serves them from its ListPublicKeys API instead).
+    /// </summary>
+    public static string PublicKey(string accountId, string region, string fingerprint) =>
+        $"AWSLogs/{accountId}/CloudTrail-PublicKey/{region}/{fingerprint}.pem";
 }

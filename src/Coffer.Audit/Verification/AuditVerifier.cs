@@ -146,12 +146,23 @@ public static class AuditVerifier
         }
 
         var coveredUntil = digests.Count > 0 ? digests[^1].Content.DigestEndTime : DateTimeOffset.MinValue;
+        var parsedFiles = new Dictionary<DeliveredLogFile, (ParsedLogFile? Parsed, string? Error)>(ReferenceEqualityComparer.Instance);
         foreach (var file in logFiles)
         {
-            if (!listed.Contains($"{file.S3Bucket}/{file.S3Object}"))
-            {
-                ordered.Add((file, file.S3Object));
-            }
+            var parsed = ParsedLogFile.TryParse(ParsedLogFile.Decompress(file.Content), out var error);
+            parsedFiles[file] = (parsed, error);
+        }
+
+        var unlisted = logFiles.Where(f => !listed.Contains($"{f.S3Bucket}/{f.S3Object}")).ToList();
+        var pending = PendingContinuation(ordered, unlisted, parsedFiles);
+        foreach (var file in pending)
+        {
+            ordered.Add((file, file.S3Object));
+        }
+
+        foreach (var file in unlisted.Where(f => !pending.Contains(f)))
+        {
+            ordered.Add((file, file.S3Object));
         }
 
         var records = 0L;
@@ -166,7 +177,7 @@ public static class AuditVerifier
                 continue;
             }
 
-            var parsed = ParsedLogFile.TryParse(ParsedLogFile.Decompress(file.Content), out var error);
+            var (parsed, error) = parsedFiles[file];
             checkedFiles++;
             if (parsed is null)
             {
@@ -177,9 +188,8 @@ public static class AuditVerifier
 
             if (!listed.Contains($"{file.S3Bucket}/{file.S3Object}"))
             {
-                var oldest = OldestEventTime(parsed);
-                findings.Add(oldest > coveredUntil
-                    ? new(AuditFindingKind.LogFileNotYetDigested, s3Object, null, "newer than the last digest")
+                findings.Add(pending.Contains(file) || OldestEventTime(parsed) > coveredUntil
+                    ? new(AuditFindingKind.LogFileNotYetDigested, s3Object, null, "delivered after the last digest")
                     : new(AuditFindingKind.LogFileInserted, s3Object, null, "no digest lists it, though its records fall in a period digests cover"));
             }
 
@@ -195,6 +205,34 @@ public static class AuditVerifier
         }
 
         return (checkedFiles, records);
+    }
+
+    /// <summary>
+    /// The unlisted files that carry the chain on from the last file a digest lists, in chain order:
+    /// delivered after the last digest, not slipped in. Their records may be older than that digest's
+    /// end (a request that began before it was journaled after), so time alone cannot tell.
+    /// </summary>
+    private static List<DeliveredLogFile> PendingContinuation(
+        List<(DeliveredLogFile? File, string S3Object)> listedInOrder,
+        List<DeliveredLogFile> unlisted,
+        Dictionary<DeliveredLogFile, (ParsedLogFile? Parsed, string? Error)> parsedFiles)
+    {
+        var continuation = new List<DeliveredLogFile>();
+        if (listedInOrder.Count == 0 || listedInOrder[^1].File is not { } last || parsedFiles[last].Parsed is not { } lastParsed)
+        {
+            return continuation;
+        }
+
+        var hash = lastParsed.LastHash;
+        var remaining = unlisted.Where(f => parsedFiles[f].Parsed is { Records.Count: > 0 }).ToList();
+        while (remaining.FirstOrDefault(f => parsedFiles[f].Parsed!.PreviousHash.AsSpan().SequenceEqual(hash)) is { } next)
+        {
+            continuation.Add(next);
+            remaining.Remove(next);
+            hash = parsedFiles[next].Parsed!.LastHash;
+        }
+
+        return continuation;
     }
 
     private static DateTimeOffset OldestEventTime(ParsedLogFile file)

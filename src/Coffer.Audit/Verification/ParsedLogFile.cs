@@ -24,6 +24,7 @@ internal sealed class ParsedLogFile
     /// <summary>The chain hash the next file must start from.</summary>
     public byte[] LastHash => Hashes.Count > 0 ? Hashes[^1] : PreviousHash;
 
+    /// <summary>The content, gunzipped when it is gzip; content that claims gzip and is not is returned as it is.</summary>
     public static byte[] Decompress(ReadOnlyMemory<byte> content)
     {
         var span = content.Span;
@@ -32,11 +33,19 @@ internal sealed class ParsedLogFile
             return content.ToArray();
         }
 
-        using var input = new MemoryStream(content.ToArray(), writable: false);
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        gzip.CopyTo(output);
-        return output.ToArray();
+        try
+        {
+            using var input = new MemoryStream(content.ToArray(), writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            gzip.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            // Damaged on the way or on purpose: taken as it is, so its hash differs and it does not parse.
+            return content.ToArray();
+        }
     }
 
     /// <summary>Parses the uncompressed file; null with <paramref name="error"/> when it is not a chained log file.</summary>

@@ -79,6 +79,18 @@ public sealed class CofferOptions
     /// </summary>
     public string? PublicAccessBlock { get; set; }
 
+    /// <summary>The bucket audit log files and digests are delivered to (COFFER_AUDIT_BUCKET), created with object lock on first start.</summary>
+    public string AuditBucket { get; set; } = "coffer-audit-logs";
+
+    /// <summary>The log bucket's COMPLIANCE default retention in days (COFFER_AUDIT_RETENTION_DAYS), set when the server creates it.</summary>
+    public int AuditRetentionDays { get; set; } = 365;
+
+    /// <summary>How often the journal is closed and delivered to the log bucket (COFFER_AUDIT_DELIVERY_INTERVAL).</summary>
+    public TimeSpan AuditDeliveryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The period of a signed digest (COFFER_AUDIT_DIGEST_INTERVAL); whole seconds, CloudTrail's hour by default.</summary>
+    public TimeSpan AuditDigestInterval { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<string> Validate()
     {
         if (StsMinimumDurationSeconds is < 1 or > 900)
@@ -129,6 +141,26 @@ public sealed class CofferOptions
         if (!Protocol.S3.PublicAccessBlock.TryParseSetting(PublicAccessBlock, out _))
         {
             yield return $"public-access-block: '{PublicAccessBlock}' is not true, false or a list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets";
+        }
+
+        if (!Protocol.S3.BucketNames.IsValid(AuditBucket))
+        {
+            yield return $"audit-bucket: '{AuditBucket}' is not a valid bucket name";
+        }
+
+        if (AuditRetentionDays is < 1 or > 36_500)
+        {
+            yield return "audit-retention-days must be from 1 to 36500";
+        }
+
+        if (AuditDeliveryInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return "audit-delivery-interval must be at least one second";
+        }
+
+        if (AuditDigestInterval < TimeSpan.FromSeconds(1) || AuditDigestInterval.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            yield return "audit-digest-interval must be whole seconds, at least one";
         }
 
         if (PublicEndpoint is not null && !Uri.TryCreate(PublicEndpoint, UriKind.Absolute, out _))

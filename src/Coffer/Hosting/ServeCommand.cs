@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Coffer.Audit;
+using Coffer.Audit.Delivery;
+using Coffer.Audit.Digests;
 using Coffer.Crypto;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
@@ -137,6 +140,21 @@ internal static partial class ServeCommand
             Console.WriteLine($"  Secret access key: {generatedSecret}");
         }
 
+        // The audit log bucket exists before the first request, so nothing is ever journaled without somewhere to deliver it.
+        var serverObjects = new ServerObjects(store, kms, time);
+        try
+        {
+            if (await serverObjects.EnsureLockedBucketAsync(options.AuditBucket, options.Region, options.AuditRetentionDays, CancellationToken.None))
+            {
+                Console.WriteLine($"Created the audit log bucket {options.AuditBucket} (object lock, COMPLIANCE retention of {options.AuditRetentionDays} days)");
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync("coffer: audit: " + e.Message);
+            return 2;
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -172,6 +190,24 @@ internal static partial class ServeCommand
         {
             LogRecovered(logger, temporary, orphaned);
         }
+
+        // Delivery follows the one journal the front-ends record into.
+        var delivery = new AuditDeliveryWorker(
+            auditTrail.Journal,
+            new AuditLogBucket(serverObjects, options.AuditBucket),
+            new AuditDeliveryState(database),
+            new AuditSigningKeyStore(database, masterKey, time),
+            new AuditDeliveryOptions
+            {
+                AccountId = accountId,
+                Region = options.Region,
+                DeliveryInterval = options.AuditDeliveryInterval,
+                DigestInterval = options.AuditDigestInterval,
+                StagingDirectory = Path.Combine(dataDirectory, "audit", "outgoing"),
+                RetryInterval = TimeSpan.FromSeconds(Math.Min(30, options.AuditDeliveryInterval.TotalSeconds)),
+            },
+            time,
+            app.Services.GetRequiredService<ILogger<AuditDeliveryWorker>>());
 
         var sessions = new SessionTokens(masterKey, time);
         var authorizer = new Authorizer(new PrincipalPolicies(iam), protocolOptions, time);
@@ -219,11 +255,14 @@ internal static partial class ServeCommand
         var lifecycle = new LifecycleWorker(store, lifecycleClock, app.Services.GetRequiredService<ILogger<LifecycleWorker>>());
         using var stopping = new CancellationTokenSource();
         var lifecycleRun = lifecycle.RunAsync(options.LifecycleInterval, stopping.Token);
+        var deliveryRun = delivery.RunAsync(stopping.Token);
         await app.WaitForShutdownAsync();
 
-        // A pass stops between two deletions; each one is its own transaction.
+        // A pass stops between two deletions; each one is its own transaction. Delivery resumes
+        // after a restart from what is in the bucket and the metadata database.
         await stopping.CancelAsync();
         await lifecycleRun;
+        await deliveryRun;
         FlushKeyUse(keys, logger);
 
         // The web host has stopped: every request's record is in; the journal closes last.

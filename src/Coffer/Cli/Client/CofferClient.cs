@@ -128,6 +128,56 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         return text.Length == 0 ? null : XDocument.Parse(text).Root;
     }
 
+    /// <summary>
+    /// GetObject: the object's bytes as stored (a gzip log file stays gzip) and its x-amz-meta-*
+    /// entries (names without the prefix); null when there is no such key.
+    /// </summary>
+    public async Task<(byte[] Body, Dictionary<string, string> Metadata)?> S3GetAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, ObjectUri(bucket, key));
+        Signer("s3", Credentials).Sign(request, Convert.ToHexStringLower(SHA256.HashData([])), Time.GetUtcNow());
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var error = Error(text, (int)response.StatusCode);
+            return error.Code == "NoSuchKey" ? null : throw error;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in response.Headers)
+        {
+            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                metadata[name["x-amz-meta-".Length..]] = string.Join(',', values);
+            }
+        }
+
+        return (body, metadata);
+    }
+
+    /// <summary>ListObjectsV2 through every page: the keys under <paramref name="prefix"/>, in key order.</summary>
+    public async Task<List<string>> S3ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        string? continuation = null;
+        do
+        {
+            List<KeyValuePair<string, string>> query = [new("list-type", "2"), new("prefix", prefix)];
+            if (continuation is not null)
+            {
+                query.Add(new("continuation-token", continuation));
+            }
+
+            var result = await S3Async(HttpMethod.Get, bucket, string.Empty, query, null, cancellationToken).ConfigureAwait(false);
+            keys.AddRange(result.Children("Contents").Select(c => c.Required("Key")));
+            continuation = result.ChildValue("IsTruncated") == "true" ? result.ChildValue("NextContinuationToken") : null;
+        }
+        while (continuation is not null);
+        return keys;
+    }
+
     /// <summary>A pre-signed URL for <paramref name="method"/> on the object, made with <paramref name="signing"/>.</summary>
     public Uri Presign(string method, string bucket, string key, TimeSpan expires, AwsCredentials signing) =>
         Signer("s3", signing).Presign(method, ObjectUri(bucket, key), expires, Time.GetUtcNow());

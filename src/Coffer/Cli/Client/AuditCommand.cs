@@ -1,0 +1,33 @@
+namespace Coffer.Cli.Client;
+
+/// <summary><c>coffer audit</c>: the delivered audit trail: its signing public keys, and verifying it.</summary>
+internal static class AuditCommand
+{
+    public const string DefaultBucket = "coffer-audit-logs";
+
+    public const string Usage = """
+        usage: coffer audit <sub-command> [options]
+
+        Reads the audit trail the server delivers to its log bucket (COFFER_AUDIT_BUCKET, default
+        coffer-audit-logs) through the S3 API, as root or a user whose policy allows s3:GetObject
+        and s3:ListBucket on it.
+
+        sub-commands:
+          public-key   print the PEM public keys digests are signed with
+          verify       check every log file and digest: names each altered, deleted or inserted
+                       file and record, and each forged or missing digest; exit 1 on any
+
+        `coffer audit <sub-command> --help` describes each, with an example.
+
+        example:
+          coffer audit public-key > audit-key.pem
+          coffer audit verify --public-key audit-key.pem --from 2026-03-01T00:00:00Z
+        """;
+
+    public static Task<int> RunAsync(string[] args) =>
+        CommandGroup.RunAsync(args, Usage, new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
+        {
+            ["public-key"] = AuditPublicKeyCommand.RunAsync,
+            ["verify"] = AuditVerifyCommand.RunAsync,
+        });
+}
