@@ -22,6 +22,22 @@ public sealed class ProtocolOptions
         && http.Connection.RemoteIpAddress is { } remote
         && TrustedProxies.Contains(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 
+    /// <summary>The client's address: a trusted proxy's X-Forwarded-For (its last hop), else the peer.</summary>
+    public IPAddress? ClientAddress(Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        var remote = http.Connection.RemoteIpAddress;
+        if (IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var last = forwarded.Split(',')[^1].Trim();
+            if (IPAddress.TryParse(last, out var parsed))
+            {
+                remote = parsed;
+            }
+        }
+
+        return remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote;
+    }
+
     /// <summary>Whether the client's connection is TLS: directly, or to a trusted proxy that says so.</summary>
     public bool IsSecure(Microsoft.AspNetCore.Http.HttpContext http) =>
         http.Request.IsHttps

@@ -19,4 +19,7 @@ public enum AuditIdentityType
 
     /// <summary>sessionIssuer.type of a role session.</summary>
     Role,
+
+    /// <summary>Credentials were offered but could not be verified (a bad signature, an unknown key).</summary>
+    Unknown,
 }

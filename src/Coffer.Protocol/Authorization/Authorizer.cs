@@ -172,21 +172,7 @@ public sealed class Authorizer(IPrincipalPolicies policies, ProtocolOptions opti
 
     private sealed record TimeKeys(long Second, string CurrentTime, string EpochTime);
 
-    /// <summary>The client's address: a trusted proxy's X-Forwarded-For (its last hop), else the peer.</summary>
-    private IPAddress? SourceIp(HttpContext http)
-    {
-        var remote = http.Connection.RemoteIpAddress;
-        if (options.IsFromTrustedProxy(http) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            var last = forwarded.Split(',')[^1].Trim();
-            if (IPAddress.TryParse(last, out var parsed))
-            {
-                remote = parsed;
-            }
-        }
-
-        return remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote;
-    }
+    private IPAddress? SourceIp(HttpContext http) => options.ClientAddress(http);
 }
 
 /// <summary>

@@ -31,11 +31,11 @@ public sealed class IamEndpoint
     private readonly QueryFrontEnd<IamOperation> _frontEnd;
     private readonly IamHandlers _handlers;
 
-    public IamEndpoint(IamStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<IamEndpoint> logger)
+    public IamEndpoint(IamStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Audit.IAuditSink audit, ProtocolOptions options, TimeProvider time, ILogger<IamEndpoint> logger)
     {
         _store = store;
         _authorizer = authorizer;
-        _frontEnd = new QueryFrontEnd<IamOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, Version, Namespace, logger);
+        _frontEnd = new QueryFrontEnd<IamOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, Version, Namespace, Audit.AuditEventSource.Iam, audit, options, time, logger);
         _handlers = new IamHandlers(store);
     }
 

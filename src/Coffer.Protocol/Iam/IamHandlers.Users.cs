@@ -57,6 +57,18 @@ internal sealed partial class IamHandlers
     private async Task<Action<XmlBuilder>?> CreateAccessKeyAsync(IamContext c)
     {
         var (key, secret) = await store.CreateAccessKeyAsync(c.UserNameOrCaller(), c.Aborted).ConfigureAwait(false);
+
+        // As CloudTrail: the new key without its secret.
+        Audit.RequestAudit.Of(c.Http)?.ResponseElements = new System.Text.Json.Nodes.JsonObject
+        {
+            ["accessKey"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["userName"] = key.UserName,
+                ["accessKeyId"] = key.AccessKeyId,
+                ["status"] = "Active",
+                ["createDate"] = IamXml.Timestamp(key.CreateDate),
+            },
+        };
         return xml => xml.Start("AccessKey")
             .Element("UserName", key.UserName)
             .Element("AccessKeyId", key.AccessKeyId)

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Coffer.Audit;
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Http;
 using Coffer.Protocol.S3;
@@ -16,7 +18,18 @@ namespace Coffer.Protocol.Json;
 /// with a depth limit, runs the operation, and answers in JSON, errors as
 /// <c>{"__type": …, "message": …}</c>, always with a request id.
 /// </summary>
-internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authenticator, string service, string targetPrefix, string internalErrorType, ILogger logger)
+/// <param name="unavailableErrorType">The service's 503 error, sent when the request cannot be audited.</param>
+internal sealed partial class JsonFrontEnd<TOperation>(
+    SigV4Authenticator authenticator,
+    string service,
+    string targetPrefix,
+    string internalErrorType,
+    string unavailableErrorType,
+    string eventSource,
+    IAuditSink audit,
+    ProtocolOptions options,
+    TimeProvider time,
+    ILogger logger)
     where TOperation : struct, Enum
 {
     public const string ContentType = "application/x-amz-json-1.1";
@@ -33,10 +46,13 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         http.Response.Headers.Server = "Coffer";
+        var record = RequestAudit.Begin(http, audit, options, eventSource, requestId, time.GetUtcNow());
         try
         {
-            var call = await AuthenticateAsync(http).ConfigureAwait(false);
+            var call = await AuthenticateAsync(http, record).ConfigureAwait(false);
             var operation = Operation(http.Request);
+            record.EventName = operation.ToString();
+            record.ReadOnly = IsReadOnly(record.EventName);
             var result = await run(call, operation).ConfigureAwait(false);
             await WriteAsync(http, StatusCodes.Status200OK, json =>
             {
@@ -45,9 +61,14 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
                 json.WriteEndObject();
             }).ConfigureAwait(false);
         }
+        catch (AuditUnavailableException)
+        {
+            // Not recorded, so not done as far as the client knows.
+            await WriteErrorAsync(http, AuditUnavailable()).ConfigureAwait(false);
+        }
         catch (JsonProtocolException e)
         {
-            await WriteErrorAsync(http, e).ConfigureAwait(false);
+            await WriteRecordedErrorAsync(http, e).ConfigureAwait(false);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -55,16 +76,46 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
         }
         catch (Exception e) when (map(e) is { } error)
         {
-            await WriteErrorAsync(http, error).ConfigureAwait(false);
+            await WriteRecordedErrorAsync(http, error).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             LogUnexpected(logger, e, service, requestId);
-            await WriteErrorAsync(http, new JsonProtocolException(internalErrorType, "An internal error occurred. Try again later.", StatusCodes.Status500InternalServerError)).ConfigureAwait(false);
+            await WriteRecordedErrorAsync(http, new JsonProtocolException(internalErrorType, "An internal error occurred. Try again later.", StatusCodes.Status500InternalServerError)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await record.CommitQuietlyAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task<JsonCall> AuthenticateAsync(HttpContext http)
+    /// <summary>The error is recorded as it is sent; when it cannot be recorded, 503 is sent instead.</summary>
+    private async Task WriteRecordedErrorAsync(HttpContext http, JsonProtocolException error)
+    {
+        if (RequestAudit.Of(http) is { Attempted: false } record)
+        {
+            record.Failed(error.Type, error.ErrorMessage);
+        }
+
+        try
+        {
+            await WriteErrorAsync(http, error).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            await WriteErrorAsync(http, AuditUnavailable()).ConfigureAwait(false);
+        }
+    }
+
+    private JsonProtocolException AuditUnavailable() =>
+        new(unavailableErrorType, "The audit trail cannot record requests at the moment; nothing was done. Please retry.", StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>CloudTrail's readOnly: reads, and cryptographic calls that change no key.</summary>
+    private static bool IsReadOnly(string name) =>
+        name.StartsWith("Get", StringComparison.Ordinal) || name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Describe", StringComparison.Ordinal)
+        || name.StartsWith("Generate", StringComparison.Ordinal) || name is "Encrypt" or "Decrypt" or "ReEncrypt" or "Sign" or "Verify" or "VerifyMac";
+
+    private async Task<JsonCall> AuthenticateAsync(HttpContext http, RequestAudit record)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path.Value != "/")
         {
@@ -93,6 +144,7 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
         try
         {
             auth = await authenticator.AuthenticateQueryAsync(http.Request, question < 0 ? target : target[..question], query, body, service, http.RequestAborted).ConfigureAwait(false);
+            record.Authenticated(auth);
         }
         catch (S3Exception e)
         {
@@ -109,6 +161,7 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
         // The body may carry plaintext; the parsed request is all that is needed from here on.
         var request = JsonRequest.Parse(body, MaxDepth);
         CryptographicOperations.ZeroMemory(body);
+        record.RequestParameters = request.AuditParameters();
         return new JsonCall(http, request, principal);
     }
 
@@ -157,6 +210,13 @@ internal sealed partial class JsonFrontEnd<TOperation>(SigV4Authenticator authen
             http.Response.StatusCode = status;
             http.Response.ContentType = ContentType;
             http.Response.ContentLength = buffer.WrittenCount;
+
+            // Recorded before a byte leaves; throws (nothing sent) when it cannot be.
+            if (RequestAudit.Of(http) is { } record)
+            {
+                await record.CommitIfPendingAsync().ConfigureAwait(false);
+            }
+
             await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
         }
         finally

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Coffer.Protocol.Json;
 
@@ -35,6 +36,26 @@ public sealed class JsonRequest
         return root.ValueKind == JsonValueKind.Object
             ? new JsonRequest(root)
             : throw JsonProtocolException.Serialization("The request body must be a JSON object.");
+    }
+
+    /// <summary>Members never put in an audit record: data and signatures rather than parameters.</summary>
+    private static readonly HashSet<string> UnauditedMembers = new(StringComparer.Ordinal) { "Plaintext", "CiphertextBlob", "Message", "Signature", "Mac" };
+
+    /// <summary>The request's members as CloudTrail writes them (camelCase names), without blobs of data.</summary>
+    internal JsonObject AuditParameters()
+    {
+        var parameters = new JsonObject();
+        foreach (var member in _root.EnumerateObject())
+        {
+            if (member.Name.Length == 0 || UnauditedMembers.Contains(member.Name) || member.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            parameters[char.ToLowerInvariant(member.Name[0]) + member.Name[1..]] = JsonNode.Parse(member.Value.GetRawText());
+        }
+
+        return parameters;
     }
 
     public string? String(string name) => Member(name, JsonValueKind.String) is { } value ? value.GetString() : null;

@@ -1,3 +1,4 @@
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Xml;
 using Microsoft.AspNetCore.Http;
 
@@ -27,6 +28,11 @@ public sealed class QueryResponseWriter(string xmlNamespace)
 
     public Task WriteErrorAsync(HttpContext http, QueryException error, string requestId)
     {
+        if (RequestAudit.Of(http) is { Attempted: false } audit)
+        {
+            audit.Failed(error.Code, error.Message);
+        }
+
         var xml = new XmlBuilder();
         xml.Start("ErrorResponse", Namespace)
             .Start("Error")
@@ -49,6 +55,13 @@ public sealed class QueryResponseWriter(string xmlNamespace)
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/xml";
         http.Response.ContentLength = xml.WrittenMemory.Length;
+
+        // Recorded before a byte leaves; throws (nothing sent) when it cannot be.
+        if (RequestAudit.Of(http) is { } audit)
+        {
+            await audit.CommitIfPendingAsync().ConfigureAwait(false);
+        }
+
         await http.Response.Body.WriteAsync(xml.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
     }
 }

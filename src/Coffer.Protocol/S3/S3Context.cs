@@ -89,12 +89,16 @@ internal sealed class S3Context
         }
     }
 
+    /// <summary>Records the request before its response body starts; call with status and headers final.</summary>
+    public Task CommitAuditAsync() => Audit.RequestAudit.Of(Http)?.CommitAsync() ?? Task.CompletedTask;
+
     public async Task WriteXmlAsync(Xml.XmlBuilder xml, int status = 200)
     {
         Response.StatusCode = status;
         Response.ContentType = "application/xml";
         var body = xml.WrittenMemory;
         Response.ContentLength = body.Length;
+        await CommitAuditAsync().ConfigureAwait(false);
         await Response.Body.WriteAsync(body, Aborted).ConfigureAwait(false);
     }
 }

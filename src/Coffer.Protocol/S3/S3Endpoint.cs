@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using Coffer.Audit;
 using Coffer.Identity.AccessKeys;
 using Coffer.Identity.Sessions;
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Http;
@@ -19,6 +21,8 @@ namespace Coffer.Protocol.S3;
 public sealed partial class S3Endpoint
 {
     private readonly ProtocolOptions _options;
+    private readonly IAuditSink _audit;
+    private readonly TimeProvider _time;
     private readonly SigV4Authenticator _authenticator;
     private readonly ILogger<S3Endpoint> _logger;
     private readonly BucketHandlers _buckets;
@@ -41,9 +45,11 @@ public sealed partial class S3Endpoint
     private readonly ObjectLockHandlers _objectLocks;
     private readonly LifecycleHandlers _lifecycle;
 
-    public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
+    public S3Endpoint(ObjectStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Coffer.Crypto.Kms.IDataKeyService dataKeys, IAuditSink audit, ProtocolOptions options, TimeProvider time, ILogger<S3Endpoint> logger)
     {
         _options = options;
+        _audit = audit;
+        _time = time;
         _logger = logger;
         _authenticator = new SigV4Authenticator(keys, sessions, time, options);
         _policies = BucketPolicies.Cache(store.Metadata);
@@ -74,6 +80,8 @@ public sealed partial class S3Endpoint
         http.Response.Headers["x-amz-request-id"] = requestId;
         http.Response.Headers["x-amz-id-2"] = requestId;
         http.Response.Headers.Server = "Coffer";
+        var audit = RequestAudit.Begin(http, _audit, _options, AuditEventSource.S3, requestId, _time.GetUtcNow());
+        audit.BytesTransferredIn = http.Request.ContentLength ?? 0;
 
         // An empty body is never read, so Kestrel sends no 100 Continue; botocore then misreads
         // the next response on that connection (boto/botocore#3755). A fresh connection avoids it.
@@ -112,10 +120,17 @@ public sealed partial class S3Endpoint
             }
 
             var operation = S3Route.Classify(http.Request.Method, bucket, key, query, http.Request.Headers.ContainsKey("x-amz-copy-source"));
+            S3Audit.Describe(audit, operation, bucket, key, clientHost, query, _options.AccountId);
             var v2Resource = bucket is not null && S3Route.BucketFromHost(clientHost, _options.VirtualHostSuffixes) is not null
                 ? "/" + bucket + rawPath
                 : rawPath;
             auth = await _authenticator.AuthenticateAsync(http.Request, rawPath, v2Resource, query, http.RequestAborted).ConfigureAwait(false);
+            audit.Authenticated(auth);
+            if (auth.DecodedLength is { } decoded)
+            {
+                audit.BytesTransferredIn = decoded;
+            }
+
             context = new S3Context
             {
                 Http = http,
@@ -141,6 +156,9 @@ public sealed partial class S3Endpoint
             try
             {
                 await DispatchAsync(context).ConfigureAwait(false);
+
+                // A response without a body starts only when this returns: recorded first.
+                await audit.CommitAsync().ConfigureAwait(false);
             }
             finally
             {
@@ -153,9 +171,14 @@ public sealed partial class S3Endpoint
                 }
             }
         }
+        catch (AuditUnavailableException)
+        {
+            // Not recorded, so not done as far as the client knows: refused as a whole.
+            await S3ErrorWriter.WriteAsync(http, AuditUnavailable(), resource, requestId).ConfigureAwait(false);
+        }
         catch (S3Exception e)
         {
-            await S3ErrorWriter.WriteAsync(http, e, resource, requestId).ConfigureAwait(false);
+            await WriteErrorAsync(http, e, resource, requestId).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
@@ -167,14 +190,14 @@ public sealed partial class S3Endpoint
                 error = new S3Exception(S3ErrorCode.AccessDenied);
             }
 
-            await S3ErrorWriter.WriteAsync(http, error, resource, requestId).ConfigureAwait(false);
+            await WriteErrorAsync(http, error, resource, requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested || IsClientFault(e))
         {
             // The client went away or broke the framing; nothing was committed.
             try
             {
-                await S3ErrorWriter.WriteAsync(http, new S3Exception(S3ErrorCode.IncompleteBody), resource, requestId).ConfigureAwait(false);
+                await WriteErrorAsync(http, new S3Exception(S3ErrorCode.IncompleteBody), resource, requestId).ConfigureAwait(false);
             }
             catch (Exception inner) when (inner is IOException or OperationCanceledException || http.RequestAborted.IsCancellationRequested)
             {
@@ -184,13 +207,32 @@ public sealed partial class S3Endpoint
         catch (Exception e)
         {
             LogUnexpected(_logger, e, requestId);
-            await S3ErrorWriter.WriteAsync(http, new S3Exception(S3ErrorCode.InternalError), resource, requestId).ConfigureAwait(false);
+            await WriteErrorAsync(http, new S3Exception(S3ErrorCode.InternalError), resource, requestId).ConfigureAwait(false);
         }
         finally
         {
             auth?.Body.Dispose();
+
+            // Whatever path the request took (the client gone, an answer that could not be written), it is on record.
+            await audit.CommitQuietlyAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The error is recorded as it is sent; when it cannot be recorded, 503 is sent instead.</summary>
+    private static async Task WriteErrorAsync(HttpContext http, S3Exception error, string resource, string requestId)
+    {
+        try
+        {
+            await S3ErrorWriter.WriteAsync(http, error, resource, requestId).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            await S3ErrorWriter.WriteAsync(http, AuditUnavailable(), resource, requestId).ConfigureAwait(false);
+        }
+    }
+
+    private static S3Exception AuditUnavailable() =>
+        new(S3ErrorCode.ServiceUnavailable, "The audit trail cannot record requests at the moment; nothing was acknowledged. Please retry.");
 
     private Task DispatchAsync(S3Context context) => context.Operation switch
     {

@@ -1,3 +1,4 @@
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Xml;
 using Microsoft.AspNetCore.Http;
 
@@ -6,9 +7,14 @@ namespace Coffer.Protocol.S3;
 /// <summary>Writes S3's &lt;Error&gt; document; HEAD responses carry the status only.</summary>
 internal static class S3ErrorWriter
 {
+    /// <summary>
+    /// Records the error in the request's audit record before a byte of it leaves; throws
+    /// <see cref="Coffer.Audit.AuditUnavailableException"/> (nothing sent) when it cannot be recorded.
+    /// </summary>
     public static async Task WriteAsync(HttpContext http, S3Exception error, string resource, string requestId)
     {
         var response = http.Response;
+        var audit = RequestAudit.Of(http);
         if (response.HasStarted)
         {
             // Headers are gone; the only honest signal left is to cut the connection.
@@ -19,6 +25,7 @@ internal static class S3ErrorWriter
         response.StatusCode = error.StatusCode;
         if (error.Code == S3ErrorCode.NotModified || HttpMethods.IsHead(http.Request.Method))
         {
+            await CommitAsync(audit, error, response).ConfigureAwait(false);
             return;
         }
 
@@ -46,6 +53,23 @@ internal static class S3ErrorWriter
             response.Headers.Connection = "close";
         }
 
+        await CommitAsync(audit, error, response).ConfigureAwait(false);
         await response.Body.WriteAsync(body, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static Task CommitAsync(RequestAudit? audit, S3Exception error, HttpResponse response)
+    {
+        if (audit is not { Attempted: false })
+        {
+            return Task.CompletedTask;
+        }
+
+        // 304 is not a failure, as CloudTrail sees it.
+        if (error.Code != S3ErrorCode.NotModified)
+        {
+            audit.Failed(S3Errors.WireName(error.Code), error.Message);
+        }
+
+        return audit.CommitAsync();
     }
 }

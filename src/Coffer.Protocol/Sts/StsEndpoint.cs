@@ -25,9 +25,9 @@ public sealed class StsEndpoint
     private readonly QueryFrontEnd<StsOperation> _frontEnd;
     private readonly StsHandlers _handlers;
 
-    public StsEndpoint(IamStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<StsEndpoint> logger)
+    public StsEndpoint(IamStore store, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Audit.IAuditSink audit, ProtocolOptions options, TimeProvider time, ILogger<StsEndpoint> logger)
     {
-        _frontEnd = new QueryFrontEnd<StsOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, Version, Namespace, logger);
+        _frontEnd = new QueryFrontEnd<StsOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, Version, Namespace, Audit.AuditEventSource.Sts, audit, options, time, logger);
         _handlers = new StsHandlers(store, sessions, authorizer, options);
     }
 

@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Coffer.Identity;
 using Coffer.Identity.Iam;
 using Coffer.Identity.Sessions;
 using Coffer.Policy;
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Query;
 using Coffer.Protocol.Xml;
@@ -22,7 +24,7 @@ internal sealed partial class StsHandlers(IamStore store, SessionTokens tokens, 
     public Task<Action<XmlBuilder>?> DispatchAsync(StsOperation operation, HttpContext http, QueryRequest request, Principal caller) => operation switch
     {
         StsOperation.AssumeRole => AssumeRoleAsync(http, request, caller),
-        StsOperation.GetSessionToken => Task.FromResult<Action<XmlBuilder>?>(GetSessionToken(request, caller)),
+        StsOperation.GetSessionToken => Task.FromResult<Action<XmlBuilder>?>(GetSessionToken(http, request, caller)),
         StsOperation.GetCallerIdentity => Task.FromResult<Action<XmlBuilder>?>(GetCallerIdentity(caller)),
         _ => throw new QueryException("InvalidAction", 400, $"Could not find operation {operation}"),
     };
@@ -116,6 +118,13 @@ internal sealed partial class StsHandlers(IamStore store, SessionTokens tokens, 
             MultiFactorAuthenticated = caller.MultiFactorAuthenticated,
         };
         var credentials = tokens.Issue(session, TimeSpan.FromSeconds(duration));
+        if (RequestAudit.Of(http) is { } audit)
+        {
+            var elements = AuditCredentials(credentials);
+            elements["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.UserId, ["arn"] = session.Arn };
+            audit.ResponseElements = elements;
+        }
+
         var packed = sessionPolicy is null && sessionTags.Count == 0 ? (int?)null : PackedPolicyPercent(sessionPolicy, sessionTags);
         return xml =>
         {
@@ -152,7 +161,17 @@ internal sealed partial class StsHandlers(IamStore store, SessionTokens tokens, 
             && await authorizer.DecideAsync(new AuthorizationQuestion(caller, action, role.Arn, keys), cancellationToken).ConfigureAwait(false) == Decision.Allow;
     }
 
-    private Action<XmlBuilder> GetSessionToken(QueryRequest request, Principal caller)
+    /// <summary>responseElements of a call that issues credentials: the key id and expiry, never the secret or the token.</summary>
+    private static JsonObject AuditCredentials(TemporaryCredentials credentials) => new()
+    {
+        ["credentials"] = new JsonObject
+        {
+            ["accessKeyId"] = credentials.AccessKeyId,
+            ["expiration"] = credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        },
+    };
+
+    private Action<XmlBuilder> GetSessionToken(HttpContext http, QueryRequest request, Principal caller)
     {
         if (caller.IsTemporary)
         {
@@ -169,6 +188,7 @@ internal sealed partial class StsHandlers(IamStore store, SessionTokens tokens, 
         }
 
         var credentials = tokens.Issue(caller, TimeSpan.FromSeconds(duration));
+        RequestAudit.Of(http)?.ResponseElements = AuditCredentials(credentials);
         return xml => WriteCredentials(xml, credentials);
     }
 

@@ -60,6 +60,19 @@ public sealed class CofferOptions
     public bool BenchUnencrypted { get; set; }
 
     /// <summary>
+    /// When the audit journal cannot be written (COFFER_AUDIT_FAIL_OPEN): false (the default) refuses
+    /// every request with 503 rather than serve it unrecorded; true serves it and drops the record,
+    /// counted and logged.
+    /// </summary>
+    public bool AuditFailOpen { get; set; }
+
+    /// <summary>
+    /// Record nothing (COFFER_BENCH_AUDIT_OFF): exists only so that the benchmark can measure what
+    /// auditing costs. Never for real use: requests leave no trail.
+    /// </summary>
+    public bool BenchAuditOff { get; set; }
+
+    /// <summary>
     /// The account-wide Block Public Access (COFFER_PUBLIC_ACCESS_BLOCK): <c>false</c> (the default: each
     /// bucket's own block decides), <c>true</c> for all four flags, or a comma-separated list of them.
     /// Combined with every bucket's block, flag by flag, as AWS's account-level setting is.

@@ -21,6 +21,7 @@ internal static class ConfigurationLoader
         ["--public-access-block"] = nameof(CofferOptions.PublicAccessBlock),
         ["--lifecycle-interval"] = nameof(CofferOptions.LifecycleInterval),
         ["--lifecycle-clock-offset-file"] = nameof(CofferOptions.LifecycleClockOffsetFile),
+        ["--audit-fail-open"] = nameof(CofferOptions.AuditFailOpen),
         ["--config"] = "Config",
     };
 

@@ -104,6 +104,11 @@ internal static partial class ServeCommand
             await Console.Error.WriteLineAsync("coffer: warning: created a master key file beside the data; keep a copy elsewhere, or set COFFER_MASTER_KEY.");
         }
 
+        if (options.BenchAuditOff)
+        {
+            await Console.Error.WriteLineAsync("coffer: warning: COFFER_BENCH_AUDIT_OFF is set: no request is recorded in the audit trail. For benchmarks only.");
+        }
+
         if (options.BenchUnencrypted)
         {
             await Console.Error.WriteLineAsync("coffer: warning: COFFER_BENCH_UNENCRYPTED is set: objects written without SSE headers are stored in plaintext. For benchmarks only.");
@@ -144,6 +149,25 @@ internal static partial class ServeCommand
         protocolOptions.AccountId = accountId;
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffer");
+
+        // Before the first request: the journal recovers a torn tail itself; a journal that cannot be written stops the start.
+        AuditTrail auditTrail;
+        try
+        {
+            auditTrail = AuditTrail.Open(dataDirectory, options.AuditFailOpen, !options.BenchAuditOff, time, app.Services.GetRequiredService<ILoggerFactory>());
+        }
+        catch (Coffer.Audit.AuditUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"coffer: audit: {e.Message} {e.InnerException?.Message}");
+            return 1;
+        }
+
+        await using var auditTrailScope = auditTrail;
+        if (options.AuditFailOpen)
+        {
+            LogAuditFailOpen(logger);
+        }
+
         if (temporary + orphaned > 0)
         {
             LogRecovered(logger, temporary, orphaned);
@@ -151,10 +175,10 @@ internal static partial class ServeCommand
 
         var sessions = new SessionTokens(masterKey, time);
         var authorizer = new Authorizer(new PrincipalPolicies(iam), protocolOptions, time);
-        var endpoint = new S3Endpoint(store, keys, sessions, authorizer, kms, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
-        var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
-        var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
-        var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
+        var endpoint = new S3Endpoint(store, keys, sessions, authorizer, kms, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<S3Endpoint>>());
+        var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
+        var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
+        var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -201,6 +225,9 @@ internal static partial class ServeCommand
         await stopping.CancelAsync();
         await lifecycleRun;
         FlushKeyUse(keys, logger);
+
+        // The web host has stopped: every request's record is in; the journal closes last.
+        await auditTrail.DisposeAsync();
         LogStopped(logger);
         return 0;
     }
@@ -330,6 +357,9 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The lifecycle worker's clock is offset by the content of {File}: for tests only")]
     private static partial void LogLifecycleClockOffset(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "COFFER_AUDIT_FAIL_OPEN is set: when the audit journal cannot be written, requests are served and their records dropped")]
+    private static partial void LogAuditFailOpen(ILogger logger);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);

@@ -22,9 +22,9 @@ public sealed class KmsEndpoint
     private readonly KmsHandlers _handlers;
     private readonly Authorizer _authorizer;
 
-    public KmsEndpoint(KeyManagementService kms, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<KmsEndpoint> logger)
+    public KmsEndpoint(KeyManagementService kms, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, Audit.IAuditSink audit, ProtocolOptions options, TimeProvider time, ILogger<KmsEndpoint> logger)
     {
-        _frontEnd = new JsonFrontEnd<KmsOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, TargetPrefix, "KMSInternalException", logger);
+        _frontEnd = new JsonFrontEnd<KmsOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, TargetPrefix, "KMSInternalException", "DependencyTimeoutException", Audit.AuditEventSource.Kms, audit, options, time, logger);
         _handlers = new KmsHandlers(kms, authorizer);
         _authorizer = authorizer;
     }

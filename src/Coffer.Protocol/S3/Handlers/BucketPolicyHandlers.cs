@@ -59,6 +59,7 @@ internal sealed class BucketPolicyHandlers(BucketConfigCache<Coffer.Policy.Polic
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
+        await context.CommitAuditAsync().ConfigureAwait(false);
         await context.Response.Body.WriteAsync(body, context.Aborted).ConfigureAwait(false);
     }
 

@@ -76,6 +76,9 @@ internal sealed class ObjectReadHandlers(ObjectStore store, ObjectEncryptionServ
             {
                 WriteHeaders(context, info, range);
                 ObjectEncryptionService.WriteHeaders(context, decryption.Record, decryption.CustomerKeyMd5);
+
+                // The body streams from here: recorded now, with its length as bytesTransferredOut.
+                await context.CommitAuditAsync().ConfigureAwait(false);
                 await BodyCopy.CopyAsync(content, context.Response.BodyWriter, range?.Length ?? info.Size, context.Aborted).ConfigureAwait(false);
             }
 
