@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Coffer.Crypto;
+using Coffer.Audit.Lookup;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
 using Coffer.Identity.Iam;
@@ -10,6 +11,7 @@ using Coffer.Protocol;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Iam;
+using Coffer.Protocol.Json.CloudTrail;
 using Coffer.Protocol.Json.Kms;
 using Coffer.Protocol.S3;
 using Coffer.Protocol.Sts;
@@ -179,6 +181,11 @@ internal static partial class ServeCommand
         var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
         var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
         var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
+
+        // The lookup index is a database of its own: rebuilt from the journal if lost, and never in the metadata's write queue.
+        await using var lookupDatabase = SqliteDatabase.Open(Path.Combine(dataDirectory, "audit", "lookup.db"));
+        using var lookup = new AuditLookupService(new AuditLookupIndex(lookupDatabase), auditTrail.Journal, time, app.Services.GetRequiredService<ILogger<AuditLookupService>>());
+        var cloudTrailEndpoint = new CloudTrailEndpoint(lookup, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<CloudTrailEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -193,8 +200,10 @@ internal static partial class ServeCommand
                 IamEndpoint.Service => iamEndpoint.HandleAsync(context),
                 StsEndpoint.Service => stsEndpoint.HandleAsync(context),
                 KmsEndpoint.Service => kmsEndpoint.HandleAsync(context),
+                CloudTrailEndpoint.Service => cloudTrailEndpoint.HandleAsync(context),
                 null when SigningScope.IsUnsignedQueryCall(context.Request) => iamEndpoint.HandleAsync(context),
                 null when KmsEndpoint.IsUnsignedCall(context.Request) => kmsEndpoint.HandleAsync(context),
+                null when CloudTrailEndpoint.IsUnsignedCall(context.Request) => cloudTrailEndpoint.HandleAsync(context),
                 _ => endpoint.HandleAsync(context),
             };
         });
@@ -219,11 +228,13 @@ internal static partial class ServeCommand
         var lifecycle = new LifecycleWorker(store, lifecycleClock, app.Services.GetRequiredService<ILogger<LifecycleWorker>>());
         using var stopping = new CancellationTokenSource();
         var lifecycleRun = lifecycle.RunAsync(options.LifecycleInterval, stopping.Token);
+        var lookupRun = Task.Run(() => lookup.RunAsync(stopping.Token));
         await app.WaitForShutdownAsync();
 
         // A pass stops between two deletions; each one is its own transaction.
         await stopping.CancelAsync();
         await lifecycleRun;
+        await lookupRun;
         FlushKeyUse(keys, logger);
 
         // The web host has stopped: every request's record is in; the journal closes last.

@@ -1,6 +1,7 @@
 using Coffer.Audit.Lookup;
 using Coffer.Identity.AccessKeys;
 using Coffer.Identity.Sessions;
+using Coffer.Protocol.Audit;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -21,9 +22,12 @@ public sealed class CloudTrailEndpoint
     private readonly JsonFrontEnd<CloudTrailOperation> _frontEnd;
     private readonly CloudTrailHandlers _handlers;
 
-    public CloudTrailEndpoint(AuditLookupService lookup, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, ProtocolOptions options, TimeProvider time, ILogger<CloudTrailEndpoint> logger)
+    public const string EventSource = "cloudtrail.amazonaws.com";
+
+    public CloudTrailEndpoint(AuditLookupService lookup, AccessKeyStore keys, SessionTokens sessions, Authorizer authorizer, IAuditSink audit, ProtocolOptions options, TimeProvider time, ILogger<CloudTrailEndpoint> logger)
     {
-        _frontEnd = new JsonFrontEnd<CloudTrailOperation>(new SigV4Authenticator(keys, sessions, time, options), Service, TargetPrefix, "InternalFailure", logger);
+        _frontEnd = new JsonFrontEnd<CloudTrailOperation>(
+            new SigV4Authenticator(keys, sessions, time, options), Service, TargetPrefix, "InternalFailure", "ServiceUnavailableException", EventSource, audit, options, time, logger);
         _handlers = new CloudTrailHandlers(lookup, authorizer);
     }
 

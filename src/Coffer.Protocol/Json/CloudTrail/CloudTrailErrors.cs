@@ -6,7 +6,7 @@ internal static class CloudTrailErrors
     public static JsonProtocolException LookupAttributes(string message) => new("InvalidLookupAttributesException", message);
 
     public static JsonProtocolException TimeRange() =>
-        new("InvalidTimeRangeException", "Occurs if the timestamp values are not valid. Either the start time occurs after the end time, or the time range is outside the range of possible values.");
+        new("InvalidTimeRangeException", "The time range is not valid: the start time occurs after the end time.");
 
     public static JsonProtocolException MaxResults() =>
         new("InvalidMaxResultsException", "MaxResults must be from 1 to 50.");
