@@ -26,9 +26,10 @@ internal static class CofferCommand
           roles      role templates of a bucket (init), and who may assume them (grant, revoke, list)
           key        users' access keys: create, list, deactivate, activate, delete, rotate, audit
           kms        rotate-master: re-seal KMS keys and access-key secrets under a new master key
+          audit      the audit trail: lookup (events of the last 90 days by user, key, operation, bucket, error, …)
           version    print the version
 
-        `coffer user|roles|key|kms|explain|assume-role|presign --help` describes the command, with an example.
+        `coffer user|roles|key|kms|audit|explain|assume-role|presign --help` describes the command, with an example.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -51,6 +52,8 @@ internal static class CofferCommand
                 return await KeyCommand.RunAsync(args[1..]);
             case "kms":
                 return await KmsCommand.RunAsync(args[1..]);
+            case "audit":
+                return await AuditCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;
