@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Coffer.Crypto;
 using Coffer.Audit.Lookup;
+using Coffer.Crypto;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
 using Coffer.Identity.Iam;
