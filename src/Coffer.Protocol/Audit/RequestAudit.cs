@@ -158,7 +158,8 @@ public sealed class RequestAudit
                         _ => null,
                     },
                     XAmzId2 = RequestId,
-                    BytesTransferredOut = _http.Response.ContentLength ?? 0,
+                    // A HEAD response names the object's length but carries no body.
+                    BytesTransferredOut = HttpMethods.IsHead(_http.Request.Method) ? 0 : _http.Response.ContentLength ?? 0,
                 }
                 : null,
             RequestId = RequestId,

@@ -17,6 +17,7 @@ internal static class CofferCommand
                        --public-endpoint URL   the URL clients use when behind a proxy
                        --trusted-proxies IPS   proxies whose X-Forwarded-Host is believed
                        --domains D1,D2         extra domains for bucket.DOMAIN addressing
+                       --audit-fail-open true  serve requests unrecorded when the audit journal fails (COFFER_AUDIT_FAIL_OPEN; default: 503)
                        --config FILE           a JSON configuration file (default ./coffer.json if present)
           user       users with a folder of a shared bucket or a bucket of their own: create|delete|list|show
           explain    why a user is allowed or denied an action (the server's policy simulator)
