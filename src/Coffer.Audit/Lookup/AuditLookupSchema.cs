@@ -44,7 +44,7 @@ internal static class AuditLookupSchema
             chain_hash TEXT NOT NULL);
         """,
         // LookupEvents' ResourceType and ResourceName: one row per distinct (kind, value) of an
-        // event, kind 0 a type, 1 a name or an ARN; keyed so a filtered page is one backwards walk.
+        // event, kind 0 a type, 1 a name (an ARN is looked up by its name); keyed so a filtered page is one backwards walk.
         """
         CREATE TABLE audit_event_resources(
             kind INTEGER NOT NULL,
