@@ -67,6 +67,23 @@ public sealed class AuditDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_KeepsSegmentsTheLookupIndexHasNotRead_UntilItHas()
+    {
+        await Journal.AppendAsync(_journal, 3);
+        long unread = 0;
+        var worker = Worker(() => unread);
+
+        await worker.DeliverAsync(CancellationToken.None);
+
+        Assert.Empty(_bucket.Keys(k => k.Contains("/CloudTrail/", StringComparison.Ordinal)));
+        var kept = Assert.Single(_journal.ClosedSegments());
+        unread = kept.Sequence + 1;
+        await worker.DeliverAsync(CancellationToken.None);
+        Assert.Single(_bucket.Keys(k => k.Contains("/CloudTrail/", StringComparison.Ordinal)));
+        Assert.Empty(_journal.ClosedSegments());
+    }
+
+    [Fact]
     public async Task Deliver_StopAfterStoringBeforeBookkeeping_DeliversOnce_AndTheDigestListsItOnce()
     {
         await Journal.AppendAsync(_journal, 3);
@@ -129,12 +146,12 @@ public sealed class AuditDeliveryTests : IAsyncLifetime
         Assert.Equal(AuditFindingKind.LogFileNotYetDigested, Assert.Single(report.Findings).Kind);
     }
 
-    private AuditDeliveryWorker Worker() => new(
+    private AuditDeliveryWorker Worker(Func<long>? unreadFrom = null) => new(
         _journal,
         _bucket,
         new AuditDeliveryState(_database),
         new AuditSigningKeyStore(_database, _masterKey, _clock),
-        new AuditDeliveryOptions { AccountId = TestRecords.Account, Region = "us-east-1", StagingDirectory = _directory.Combine("outgoing") },
+        new AuditDeliveryOptions { AccountId = TestRecords.Account, Region = "us-east-1", StagingDirectory = _directory.Combine("outgoing"), UnreadFrom = unreadFrom },
         _clock,
         NullLogger<AuditDeliveryWorker>.Instance);
 

@@ -50,6 +50,7 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
     {
         "none", "username:alice", "username:root", "username:session-1", "arn", "accessKey", "eventName", "bucket", "bucketAndPrefix",
         "prefixOnly", "errorCode", "sourceIp", "eventId", "timeRange", "combined", "readOnly", "eventSource", "nothing",
+        "resourceType", "resourceName:bucket", "resourceName:arn", "resourceTypeAndName", "resourceAndTime",
     };
 
     [Theory]
@@ -79,6 +80,12 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
                 r => r.EventTime >= from && r.EventTime <= to && Bucket(r) == "photos" && r.ErrorCode == "AccessDenied"),
             "readOnly" => (new AuditQuery { ReadOnly = false }, _ => false),
             "eventSource" => (new AuditQuery { EventSource = "s3.amazonaws.com" }, _ => true),
+            "resourceType" => (new AuditQuery { ResourceType = "AWS::S3::Bucket" }, _ => true),
+            "resourceName:bucket" => (new AuditQuery { ResourceName = "photos" }, r => Bucket(r) == "photos"),
+            "resourceName:arn" => (new AuditQuery { ResourceName = $"arn:aws:s3:::{Bucket(target)}/{Key(target)}" }, r => Bucket(r) == Bucket(target) && Key(r) == Key(target)),
+            "resourceTypeAndName" => (new AuditQuery { ResourceType = "AWS::S3::Object", ResourceName = $"{Bucket(target)}/{Key(target)}" }, r => Bucket(r) == Bucket(target) && Key(r) == Key(target)),
+            "resourceAndTime" => (new AuditQuery { ResourceName = "team-data", StartTime = from, EndTime = to, ErrorCode = "AccessDenied" },
+                r => Bucket(r) == "team-data" && r.EventTime >= from && r.EventTime <= to && r.ErrorCode == "AccessDenied"),
             _ => (new AuditQuery { Username = "nobody" }, _ => false),
         };
 
@@ -110,6 +117,23 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
         Assert.Equal(("GetObject", "s3.amazonaws.com", true, "session-1", "ASIAROLEEXAMPLE00001"), (found.EventName, found.EventSource, found.ReadOnly, found.Username, found.AccessKeyId));
         Assert.Equal(target.EventTime, found.EventTime);
         Assert.Equal(AuditRecordSerializer.Serialize(target), System.Text.Encoding.UTF8.GetBytes(found.CloudTrailEvent));
+        Assert.Equal(
+            [
+                new AuditLookupResource("AWS::S3::Object", $"photos/{Key(target)}", $"arn:aws:s3:::photos/{Key(target)}"),
+                new AuditLookupResource("AWS::S3::Bucket", "photos", "arn:aws:s3:::photos"),
+            ],
+            found.Resources);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:s3:::photos", "photos")]
+    [InlineData("arn:aws:s3:::photos/a/b.jpg", "photos/a/b.jpg")]
+    [InlineData("arn:aws:iam::123456789012:user/staff/alice", "alice")]
+    [InlineData("arn:aws:iam::123456789012:role/Uploader", "Uploader")]
+    [InlineData("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")]
+    public void ResourceName_IsTheBucketOrKeyOrIamNameOrTheArn(string arn, string name)
+    {
+        Assert.Equal(name, AuditLookupResource.NameOf(arn));
     }
 
     [Fact]
@@ -140,6 +164,8 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
 
         var left = await _index.QueryAsync(new AuditQuery { MaxResults = 1000 }, CancellationToken.None);
         Assert.Equal(_records.Count(r => r.EventTime >= cutoff), left.Events.Count);
+        var byResource = await _index.QueryAsync(new AuditQuery { ResourceType = "AWS::S3::Bucket", MaxResults = 1000 }, CancellationToken.None);
+        Assert.Equal(left.Events.Select(e => e.EventId), byResource.Events.Select(e => e.EventId));
     }
 
     [Fact]

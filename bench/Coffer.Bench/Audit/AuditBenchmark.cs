@@ -124,6 +124,9 @@ internal static class AuditBenchmark
             ("source IP", new AuditQuery { SourceIpAddress = "10.0.1.44" }),
             ("event id", new AuditQuery { EventId = EventId(rows / 2).ToString() }),
             ("no match, 90 days", new AuditQuery { Username = "nobody", StartTime = start, EndTime = now }),
+            ("resource type, last day", new AuditQuery { ResourceType = "AWS::S3::Bucket", StartTime = lastDay, EndTime = now }),
+            ("resource name (bucket), 90 days", new AuditQuery { ResourceName = "bucket-17", StartTime = start, EndTime = now }),
+            ("resource name (object ARN)", new AuditQuery { ResourceName = "arn:aws:s3:::bucket-17/home/user-17/file-999917.dat" }),
         ];
 
         foreach (var (name, query) in queries)

@@ -16,6 +16,12 @@ public sealed class AuditDeliveryOptions
     /// <summary>Where log files are built before they are stored; normally DATA/audit/outgoing.</summary>
     public required string StagingDirectory { get; init; }
 
+    /// <summary>
+    /// The oldest segment another reader of the journal (the lookup index) has not read to its end;
+    /// it and later segments are kept for it. Null when nothing else reads the journal.
+    /// </summary>
+    public Func<long>? UnreadFrom { get; init; }
+
     /// <summary>How long to wait before trying again after a failed pass.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -98,8 +98,15 @@ public sealed class AuditDeliveryWorker(
         }
 
         await journal.RollAsync(cancellationToken).ConfigureAwait(false);
+        var unread = options.UnreadFrom?.Invoke() ?? long.MaxValue;
         foreach (var segment in journal.ClosedSegments())
         {
+            if (segment.Sequence >= unread)
+            {
+                // Delivery removes the segment; the next pass takes it once the index has read it.
+                break;
+            }
+
             await DeliverSegmentAsync(segment, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -9,4 +9,5 @@ public sealed record AuditLookupEvent(
     bool ReadOnly,
     string? Username,
     string? AccessKeyId,
+    IReadOnlyList<AuditLookupResource> Resources,
     string CloudTrailEvent);

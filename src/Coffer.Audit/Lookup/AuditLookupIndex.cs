@@ -96,10 +96,15 @@ public sealed class AuditLookupIndex
                 INSERT INTO audit_events(event_time, event_id, event_name, event_source, read_only, username, principal_arn,
                     access_key_id, bucket, object_key, error_code, source_ip, record)
                 VALUES($time, $id, $name, $source, $ro, $user, $arn, $key, $bucket, $object, $error, $ip, $record)
+                RETURNING id
                 """;
             var parameters = new[] { "$time", "$id", "$name", "$source", "$ro", "$user", "$arn", "$key", "$bucket", "$object", "$error", "$ip", "$record" }
                 .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
             insert.Prepare();
+            using var resource = connection.CreateCommand();
+            resource.CommandText = "INSERT OR IGNORE INTO audit_event_resources(kind, value, event_time, event) VALUES($kind, $value, $time, $event)";
+            var resourceParameters = new[] { "$kind", "$value", "$time", "$event" }.Select(name => resource.Parameters.Add(name, SqliteType.Text)).ToArray();
+            resource.Prepare();
             foreach (var (fields, json) in rows)
             {
                 parameters[0].Value = fields.EventTime;
@@ -115,7 +120,15 @@ public sealed class AuditLookupIndex
                 parameters[10].Value = (object?)fields.ErrorCode ?? DBNull.Value;
                 parameters[11].Value = (object?)fields.SourceIp ?? DBNull.Value;
                 parameters[12].Value = json;
-                insert.ExecuteNonQuery();
+                var id = (long)insert.ExecuteScalar()!;
+                foreach (var (kind, value) in ResourceRows(fields.Resources))
+                {
+                    resourceParameters[0].Value = kind;
+                    resourceParameters[1].Value = value;
+                    resourceParameters[2].Value = fields.EventTime;
+                    resourceParameters[3].Value = id;
+                    resource.ExecuteNonQuery();
+                }
             }
 
             if (position is { } at)
@@ -165,10 +178,8 @@ public sealed class AuditLookupIndex
         }
 
         await using var connection = _database.OpenRead();
-        var index = await ChooseKeyPrefixIndexAsync(connection, query, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT id, event_time, event_id, event_name, event_source, read_only, username, access_key_id, record FROM audit_events");
-        sql.Append(index is null ? "" : $" INDEXED BY {index}").Append(" WHERE 1 = 1");
+        var sql = new StringBuilder("SELECT e.id, e.event_time, e.event_id, e.event_name, e.event_source, e.read_only, e.username, e.access_key_id, e.record FROM ");
         void Filter(string condition, string name, object? value)
         {
             if (value is not null)
@@ -178,34 +189,56 @@ public sealed class AuditLookupIndex
             }
         }
 
-        Filter("event_time >= $start", "$start", query.StartTime?.ToUnixTimeMilliseconds());
-        Filter("event_time <= $end", "$end", query.EndTime?.ToUnixTimeMilliseconds());
-        Filter("event_id = $eventId", "$eventId", query.EventId);
-        Filter("event_name = $eventName", "$eventName", query.EventName);
-        Filter("event_source = $eventSource", "$eventSource", query.EventSource);
-        Filter("username = $username", "$username", query.Username);
-        Filter("principal_arn = $arn", "$arn", query.PrincipalArn);
-        Filter("access_key_id = $accessKey", "$accessKey", query.AccessKeyId);
-        Filter("bucket = $bucket", "$bucket", query.Bucket);
-        Filter("error_code = $error", "$error", query.ErrorCode);
-        Filter("source_ip = $ip", "$ip", query.SourceIpAddress);
-        Filter("read_only = $readOnly", "$readOnly", query.ReadOnly is { } readOnly ? (readOnly ? 1 : 0) : null);
+        // A resource filter walks the resource rows newest first; anything else walks the events.
+        string order;
+        if (query.ResourceName is not null || query.ResourceType is not null)
+        {
+            var (kind, value) = query.ResourceName is not null ? (ResourceName, AuditLookupResource.NameOf(query.ResourceName)) : (ResourceType, query.ResourceType!);
+            sql.Append("audit_event_resources r JOIN audit_events e ON e.id = r.event WHERE r.kind = $kind AND r.value = $value");
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$value", value);
+            if (query.ResourceName is not null && query.ResourceType is not null)
+            {
+                Filter("EXISTS (SELECT 1 FROM audit_event_resources t WHERE t.kind = 0 AND t.value = $type AND t.event_time = e.event_time AND t.event = e.id)", "$type", query.ResourceType);
+            }
+
+            order = "r.event_time, r.event";
+        }
+        else
+        {
+            var index = await ChooseKeyPrefixIndexAsync(connection, query, cancellationToken).ConfigureAwait(false);
+            sql.Append("audit_events AS e").Append(index is null ? "" : $" INDEXED BY {index}").Append(" WHERE 1 = 1");
+            order = "e.event_time, e.id";
+        }
+
+        Filter("e.event_time >= $start", "$start", query.StartTime?.ToUnixTimeMilliseconds());
+        Filter("e.event_time <= $end", "$end", query.EndTime?.ToUnixTimeMilliseconds());
+        Filter("e.event_id = $eventId", "$eventId", query.EventId);
+        Filter("e.event_name = $eventName", "$eventName", query.EventName);
+        Filter("e.event_source = $eventSource", "$eventSource", query.EventSource);
+        Filter("e.username = $username", "$username", query.Username);
+        Filter("e.principal_arn = $arn", "$arn", query.PrincipalArn);
+        Filter("e.access_key_id = $accessKey", "$accessKey", query.AccessKeyId);
+        Filter("e.bucket = $bucket", "$bucket", query.Bucket);
+        Filter("e.error_code = $error", "$error", query.ErrorCode);
+        Filter("e.source_ip = $ip", "$ip", query.SourceIpAddress);
+        Filter("e.read_only = $readOnly", "$readOnly", query.ReadOnly is { } readOnly ? (readOnly ? 1 : 0) : null);
         if (!string.IsNullOrEmpty(query.KeyPrefix))
         {
             // A range, so the (bucket, object_key) index can serve it.
-            Filter("object_key >= $keyLow", "$keyLow", query.KeyPrefix);
-            Filter("object_key < $keyHigh", "$keyHigh", KeyPrefixEnd(query.KeyPrefix));
+            Filter("e.object_key >= $keyLow", "$keyLow", query.KeyPrefix);
+            Filter("e.object_key < $keyHigh", "$keyHigh", KeyPrefixEnd(query.KeyPrefix));
         }
 
         if (query.NextToken is not null)
         {
             var (time, id) = ParseToken(query.NextToken);
-            sql.Append(" AND (event_time, id) < ($tokenTime, $tokenId)");
+            sql.Append(" AND (").Append(order).Append(") < ($tokenTime, $tokenId)");
             command.Parameters.AddWithValue("$tokenTime", time);
             command.Parameters.AddWithValue("$tokenId", id);
         }
 
-        sql.Append(" ORDER BY event_time DESC, id DESC LIMIT $limit");
+        sql.Append(" ORDER BY ").Append(order.Replace(",", " DESC,", StringComparison.Ordinal)).Append(" DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.MaxResults + 1);
         command.CommandText = sql.ToString();
 
@@ -224,6 +257,7 @@ public sealed class AuditLookupIndex
 
             lastId = reader.GetInt64(0);
             lastTime = reader.GetInt64(1);
+            var json = Encoding.UTF8.GetString((byte[])reader.GetValue(8));
             events.Add(new AuditLookupEvent(
                 reader.GetString(2),
                 reader.GetString(3),
@@ -232,7 +266,8 @@ public sealed class AuditLookupIndex
                 reader.GetInt64(5) != 0,
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                Encoding.UTF8.GetString((byte[])reader.GetValue(8))));
+                AuditLookupResource.Read(json),
+                json));
         }
 
         return new AuditLookupPage(events, next);
@@ -266,6 +301,16 @@ public sealed class AuditLookupIndex
         return matching >= BroadPrefix ? "audit_events_by_bucket" : "audit_events_by_object_key";
     }
 
+    private const int ResourceType = 0;
+    private const int ResourceName = 1;
+
+    /// <summary>
+    /// The resource rows of one event: each type and each name, once. An ARN is looked up by the
+    /// name it gives rather than stored as well: a row fewer per resource on the indexing side.
+    /// </summary>
+    private static IEnumerable<(int Kind, string Value)> ResourceRows(IReadOnlyList<AuditLookupResource> resources) =>
+        resources.SelectMany(r => new[] { (ResourceType, r.ResourceType), (ResourceName, r.ResourceName) }).Distinct();
+
     /// <summary>Above this many keys under a prefix, walking the bucket by time beats sorting the keys.</summary>
     internal int BroadPrefix { get; init; } = 4096;
 
@@ -281,7 +326,11 @@ public sealed class AuditLookupIndex
             var deleted = await _database.WriteAsync(connection =>
             {
                 using var delete = connection.CreateCommand();
-                delete.CommandText = "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE event_time < $cutoff LIMIT 10000)";
+                delete.CommandText = """
+                    DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE event_time < $cutoff LIMIT 10000);
+                    DELETE FROM audit_event_resources WHERE event_time <= (SELECT max(event_time) FROM
+                        (SELECT event_time FROM audit_event_resources WHERE event_time < $cutoff ORDER BY event_time LIMIT 10000));
+                    """;
                 delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
                 return delete.ExecuteNonQuery();
             }, cancellationToken).ConfigureAwait(false);

@@ -43,5 +43,16 @@ internal static class AuditLookupSchema
             offset INTEGER NOT NULL,
             chain_hash TEXT NOT NULL);
         """,
+        // LookupEvents' ResourceType and ResourceName: one row per distinct (kind, value) of an
+        // event, kind 0 a type, 1 a name (an ARN is looked up by its name); keyed so a filtered page is one backwards walk.
+        """
+        CREATE TABLE audit_event_resources(
+            kind INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            event_time INTEGER NOT NULL,
+            event INTEGER NOT NULL,
+            PRIMARY KEY(kind, value, event_time, event)) WITHOUT ROWID;
+        CREATE INDEX audit_event_resources_by_time ON audit_event_resources(event_time);
+        """,
     ];
 }

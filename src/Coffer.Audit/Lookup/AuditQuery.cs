@@ -33,6 +33,12 @@ public sealed record AuditQuery
     /// <summary>requestParameters.key starting with this; fastest together with <see cref="Bucket"/>.</summary>
     public string? KeyPrefix { get; init; }
 
+    /// <summary>A resource's type, e.g. AWS::S3::Bucket.</summary>
+    public string? ResourceType { get; init; }
+
+    /// <summary>A resource's name as <see cref="AuditLookupResource"/> gives it, or its ARN.</summary>
+    public string? ResourceName { get; init; }
+
     public string? ErrorCode { get; init; }
 
     public string? SourceIpAddress { get; init; }

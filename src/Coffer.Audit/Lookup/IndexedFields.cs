@@ -15,7 +15,8 @@ internal readonly record struct IndexedFields(
     string? Bucket,
     string? ObjectKey,
     string? ErrorCode,
-    string? SourceIp)
+    string? SourceIp,
+    IReadOnlyList<AuditLookupResource> Resources)
 {
     public static IndexedFields Read(ReadOnlySpan<byte> json)
     {
@@ -37,7 +38,8 @@ internal readonly record struct IndexedFields(
             Text(parameters, "bucketName"),
             Text(parameters, "key"),
             Text(root, "errorCode"),
-            Text(root, "sourceIPAddress"));
+            Text(root, "sourceIPAddress"),
+            AuditLookupResource.Read(root));
     }
 
     /// <summary>What LookupEvents calls the user name: the user's name, the role session's name, "root", or the account for others.</summary>

@@ -128,6 +128,35 @@ public sealed class JsonRequest
         return map;
     }
 
+    /// <summary>A list of structures, each read by the same rules; null when absent.</summary>
+    public IReadOnlyList<JsonRequest>? ObjectList(string name)
+    {
+        if (Member(name, JsonValueKind.Array) is not { } value)
+        {
+            return null;
+        }
+
+        return value.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.Object
+                ? new JsonRequest(item)
+                : throw JsonProtocolException.Serialization($"{name} must hold JSON objects."))
+            .ToList();
+    }
+
+    /// <summary>A timestamp member: epoch seconds, with a fraction or not, as JSON 1.1 sends them.</summary>
+    public DateTimeOffset? Timestamp(string name)
+    {
+        if (Member(name, JsonValueKind.Number) is not { } value)
+        {
+            return null;
+        }
+
+        // DateTimeOffset's range in seconds; anything beyond is no time at all.
+        return value.TryGetDouble(out var seconds) && seconds is >= -62135596800 and <= 253402300799
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
+            : throw JsonProtocolException.Serialization($"{name} is not a valid timestamp.");
+    }
+
     /// <summary>Whether the member is present with a value other than null, e.g. to refuse what is not supported.</summary>
     public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 

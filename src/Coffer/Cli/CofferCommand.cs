@@ -26,8 +26,8 @@ internal static class CofferCommand
           presign    print a pre-signed GET or PUT URL, optionally made with a role's credentials
           roles      role templates of a bucket (init), and who may assume them (grant, revoke, list)
           key        users' access keys: create, list, deactivate, activate, delete, rotate, audit
-          audit      the delivered audit trail: public-key, verify
           kms        rotate-master: re-seal KMS keys and access-key secrets under a new master key
+          audit      the audit trail: lookup (events of the last 90 days by user, key, operation, bucket, error, …), verify, public-key
           version    print the version
 
         `coffer user|roles|key|audit|kms|explain|assume-role|presign --help` describes the command, with an example.
@@ -51,10 +51,10 @@ internal static class CofferCommand
                 return await RolesCommand.RunAsync(args[1..]);
             case "key":
                 return await KeyCommand.RunAsync(args[1..]);
-            case "audit":
-                return await AuditCommand.RunAsync(args[1..]);
             case "kms":
                 return await KmsCommand.RunAsync(args[1..]);
+            case "audit":
+                return await AuditCommand.RunAsync(args[1..]);
             case "version" or "--version":
                 Console.WriteLine(typeof(CofferCommand).Assembly.GetName().Version);
                 return 0;

@@ -4,6 +4,7 @@ using System.Text;
 using Coffer.Audit;
 using Coffer.Audit.Delivery;
 using Coffer.Audit.Digests;
+using Coffer.Audit.Lookup;
 using Coffer.Crypto;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
@@ -13,6 +14,7 @@ using Coffer.Protocol;
 using Coffer.Protocol.Auth;
 using Coffer.Protocol.Authorization;
 using Coffer.Protocol.Iam;
+using Coffer.Protocol.Json.CloudTrail;
 using Coffer.Protocol.Json.Kms;
 using Coffer.Protocol.S3;
 using Coffer.Protocol.Sts;
@@ -191,6 +193,10 @@ internal static partial class ServeCommand
             LogRecovered(logger, temporary, orphaned);
         }
 
+        // The lookup index is a database of its own: rebuilt from the journal if lost, and never in the metadata's write queue.
+        await using var lookupDatabase = SqliteDatabase.Open(Path.Combine(dataDirectory, "audit", "lookup.db"));
+        using var lookup = new AuditLookupService(new AuditLookupIndex(lookupDatabase), auditTrail.Journal, time, app.Services.GetRequiredService<ILogger<AuditLookupService>>());
+
         // Delivery follows the one journal the front-ends record into.
         var delivery = new AuditDeliveryWorker(
             auditTrail.Journal,
@@ -205,6 +211,7 @@ internal static partial class ServeCommand
                 DigestInterval = options.AuditDigestInterval,
                 StagingDirectory = Path.Combine(dataDirectory, "audit", "outgoing"),
                 RetryInterval = TimeSpan.FromSeconds(Math.Min(30, options.AuditDeliveryInterval.TotalSeconds)),
+                UnreadFrom = () => lookup.CaughtUp.Sequence,
             },
             time,
             app.Services.GetRequiredService<ILogger<AuditDeliveryWorker>>());
@@ -215,6 +222,8 @@ internal static partial class ServeCommand
         var iamEndpoint = new IamEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<IamEndpoint>>());
         var stsEndpoint = new StsEndpoint(iam, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<StsEndpoint>>());
         var kmsEndpoint = new KmsEndpoint(kms, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<KmsEndpoint>>());
+
+        var cloudTrailEndpoint = new CloudTrailEndpoint(lookup, keys, sessions, authorizer, auditTrail, protocolOptions, time, app.Services.GetRequiredService<ILogger<CloudTrailEndpoint>>());
         app.Run(context =>
         {
             if (context.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
@@ -229,8 +238,10 @@ internal static partial class ServeCommand
                 IamEndpoint.Service => iamEndpoint.HandleAsync(context),
                 StsEndpoint.Service => stsEndpoint.HandleAsync(context),
                 KmsEndpoint.Service => kmsEndpoint.HandleAsync(context),
+                CloudTrailEndpoint.Service => cloudTrailEndpoint.HandleAsync(context),
                 null when SigningScope.IsUnsignedQueryCall(context.Request) => iamEndpoint.HandleAsync(context),
                 null when KmsEndpoint.IsUnsignedCall(context.Request) => kmsEndpoint.HandleAsync(context),
+                null when CloudTrailEndpoint.IsUnsignedCall(context.Request) => cloudTrailEndpoint.HandleAsync(context),
                 _ => endpoint.HandleAsync(context),
             };
         });
@@ -256,6 +267,7 @@ internal static partial class ServeCommand
         using var stopping = new CancellationTokenSource();
         var lifecycleRun = lifecycle.RunAsync(options.LifecycleInterval, stopping.Token);
         var deliveryRun = delivery.RunAsync(stopping.Token);
+        var lookupRun = Task.Run(() => lookup.RunAsync(stopping.Token));
         await app.WaitForShutdownAsync();
 
         // A pass stops between two deletions; each one is its own transaction. Delivery resumes
@@ -263,6 +275,7 @@ internal static partial class ServeCommand
         await stopping.CancelAsync();
         await lifecycleRun;
         await deliveryRun;
+        await lookupRun;
         FlushKeyUse(keys, logger);
 
         // The web host has stopped: every request's record is in; the journal closes last.

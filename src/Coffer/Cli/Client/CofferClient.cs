@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Coffer.Protocol.Auth;
 
@@ -64,6 +67,41 @@ internal sealed class CofferClient(HttpClient http, Uri endpoint, string region,
         var document = XDocument.Parse(text);
         // Actions without output (DeleteUser, AttachUserPolicy) answer with response metadata only.
         return document.Root.Child(action + "Result") ?? new XElement(action + "Result");
+    }
+
+    /// <summary>
+    /// Calls a JSON 1.1 API (CloudTrail, KMS) operation named by its full X-Amz-Target; returns the
+    /// answer's object. Refusals throw <see cref="CofferApiException"/> with the error's __type.
+    /// </summary>
+    public async Task<JsonElement> JsonAsync(string service, string target, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(parameters.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        Signer(service, Credentials).Sign(request, Convert.ToHexStringLower(SHA256.HashData(body)), Time.GetUtcNow());
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonElement answer;
+        try
+        {
+            using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+            answer = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new CofferApiException(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), "the server answered HTTP " + (int)response.StatusCode, (int)response.StatusCode);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return answer;
+        }
+
+        // AWS may qualify the type ("namespace#Name").
+        var type = answer.TryGetProperty("__type", out var t) ? t.GetString() ?? "" : "";
+        var message = answer.TryGetProperty("message", out var m) || answer.TryGetProperty("Message", out m) ? m.GetString() ?? "" : "";
+        throw new CofferApiException(type.Length > 0 ? type[(type.LastIndexOf('#') + 1)..] : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), message, (int)response.StatusCode);
     }
 
     /// <summary>
