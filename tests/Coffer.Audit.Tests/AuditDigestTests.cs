@@ -183,6 +183,34 @@ public sealed class AuditDigestTests
     }
 
     [Fact]
+    public async Task SigningKeys_AfterMasterKeyRotation_OpenUnderTheNewKeyOnly()
+    {
+        using var directory = new TempDirectory();
+        using var current = MasterKey.FromBase64(Convert.ToBase64String(new byte[32]));
+        using var replacement = MasterKey.FromBase64(Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray()));
+        await using var database = SqliteDatabase.Open(directory.Combine("meta.db"));
+        using var first = await new AuditSigningKeyStore(database, current, TimeProvider.System).GetOrCreateAsync(CancellationToken.None);
+
+        var resealed = await database.WriteAsync(connection => AuditSigningKeyStore.ResealPrivateKeys(connection, current, replacement), CancellationToken.None);
+
+        Assert.Equal(1, resealed);
+        using var reopened = await new AuditSigningKeyStore(database, replacement, TimeProvider.System).GetOrCreateAsync(CancellationToken.None);
+        Assert.Equal(first.Fingerprint, reopened.Fingerprint);
+        Assert.True(first.PublicKey.Verify("data"u8, reopened.Sign("data"u8)));
+        await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(() => new AuditSigningKeyStore(database, current, TimeProvider.System).GetOrCreateAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SigningKeys_InADatabaseWithoutThem_AreNoneToReseal()
+    {
+        using var directory = new TempDirectory();
+        using var key = MasterKey.FromBase64(Convert.ToBase64String(new byte[32]));
+        await using var database = SqliteDatabase.Open(directory.Combine("meta.db"));
+
+        Assert.Equal(0, await database.WriteAsync(connection => AuditSigningKeyStore.ResealPrivateKeys(connection, key, key), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SigningKeyStore_KeepsTheLastDigestLink()
     {
         using var directory = new TempDirectory();

@@ -60,7 +60,7 @@ public sealed class SseMasterKeyRotationTests(ITestOutputHelper output) : IDispo
             keyInEnvironment ? new Dictionary<string, string> { ["COFFER_MASTER_KEY"] = oldKey, ["COFFER_NEW_MASTER_KEY"] = newKey } : null,
             "kms", "rotate-master", "--data", _data);
         Assert.True(rotated.ExitCode == 0, rotated.ToString());
-        Assert.Matches(@"Re-sealed [0-9]+ KMS key versions and [0-9]+ access-key secrets", rotated.StandardOutput);
+        Assert.Matches(@"Re-sealed [0-9]+ KMS key versions, [0-9]+ access-key secrets and [0-9]+ audit signing keys", rotated.StandardOutput);
         if (!keyInEnvironment)
         {
             newKey = (await File.ReadAllTextAsync(keyFile)).Trim();

@@ -26,6 +26,24 @@ public sealed class AuditSigningKeyStore
         _database.Migrate(AuditSchema.Module, AuditSchema.Migrations);
     }
 
+    /// <summary>
+    /// Master-key rotation: re-seals every signing key's private half in the caller's transaction;
+    /// none in a database the audit module never wrote to.
+    /// </summary>
+    public static int ResealPrivateKeys(Microsoft.Data.Sqlite.SqliteConnection connection, MasterKey current, MasterKey replacement)
+    {
+        using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_signing_keys'";
+            if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return 0;
+            }
+        }
+
+        return SealedColumn.Reseal(connection, "audit_signing_keys", "private_key_sealed", ["fingerprint"], keys => Binding((string)keys[0]), current, replacement);
+    }
+
     /// <summary>The active signing key, generated and stored on first use.</summary>
     public async Task<AuditSigningKey> GetOrCreateAsync(CancellationToken cancellationToken)
     {

@@ -138,13 +138,16 @@ internal static class RotateMasterCommand
             replacement.WriteKeyFile(staged);
         }
 
-        (int KmsVersions, int Secrets) counts;
+        (int KmsVersions, int Secrets, int AuditKeys) counts;
         try
         {
             counts = await database.WriteAsync(connection =>
             {
                 MasterKeyCheck.Reseal(connection, current, replacement);
-                return (KeyManagementService.ResealKeyMaterial(connection, current, replacement), AccessKeyStore.ResealSecrets(connection, current, replacement));
+                return (
+                    KeyManagementService.ResealKeyMaterial(connection, current, replacement),
+                    AccessKeyStore.ResealSecrets(connection, current, replacement),
+                    Coffer.Audit.Digests.AuditSigningKeyStore.ResealPrivateKeys(connection, current, replacement));
             }, CancellationToken.None);
         }
         catch (CryptographicException)
@@ -157,7 +160,7 @@ internal static class RotateMasterCommand
             return await FailAsync("a stored secret does not open under the current master key; nothing was changed", 1);
         }
 
-        Console.WriteLine($"Re-sealed {counts.KmsVersions} KMS key versions and {counts.Secrets} access-key secrets under the new master key.");
+        Console.WriteLine($"Re-sealed {counts.KmsVersions} KMS key versions, {counts.Secrets} access-key secrets and {counts.AuditKeys} audit signing keys under the new master key.");
         if (staged is not null)
         {
             MasterKey.ReplaceKeyFile(staged, keyFile!);
