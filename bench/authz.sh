@@ -66,9 +66,6 @@ AWS_TIMEOUT="${BENCH_AWS_TIMEOUT:-60}"
 # three phases plus set-up and clean-up, each bounded by PHASE_TIMEOUT
 CLIENT_TIMEOUT=$((PHASE_TIMEOUT * 5 + 60))
 
-BENCH_DLL="$ROOT/bench/Coffer.Bench/bin/Release/net10.0/coffer-bench.dll"
-COFFER_DLL="$ROOT/src/Coffer/bin/Release/net10.0/coffer.dll"
-
 say() { printf '[authz] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
@@ -90,19 +87,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "$BUILD" = 1 ]; then
-  say "building Release"
-  dotnet build "$ROOT/bench/Coffer.Bench" -c Release -nologo -v q >"$OUT/build-bench.log" 2>&1 \
-    || { tail -n 20 "$OUT/build-bench.log" >&2; die "coffer-bench did not build"; }
-  dotnet build "$ROOT/src/Coffer" -c Release -nologo -v q >"$OUT/build-coffer.log" 2>&1 \
-    || { tail -n 20 "$OUT/build-coffer.log" >&2; die "coffer did not build"; }
-fi
-[ -f "$BENCH_DLL" ] || die "$BENCH_DLL is missing; run without --no-build"
-[ -f "$COFFER_DLL" ] || die "$COFFER_DLL is missing; run without --no-build"
+build_release "$BUILD"
 
 # 1. the server
-ROOT_KEY="AUTHZROOT$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F')"
-ROOT_SECRET="$(head -c 30 /dev/urandom | base64 | tr -d '/+=\n')"
+root_credentials AUTHZROOT
 mkdir -p "$DATA_ROOT/coffer"
 say "starting coffer (data $DATA_ROOT/coffer, results $OUT)"
 start_server "$OUT/coffer.log" env COFFER_ROOT_ACCESS_KEY="$ROOT_KEY" COFFER_ROOT_SECRET_KEY="$ROOT_SECRET" \

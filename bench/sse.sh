@@ -56,9 +56,6 @@ START_TIMEOUT="${BENCH_START_TIMEOUT:-60}"
 # five phases plus set-up and clean-up, each bounded by PHASE_TIMEOUT
 CLIENT_TIMEOUT=$((PHASE_TIMEOUT * 8 + 60))
 
-BENCH_DLL="$ROOT/bench/Coffer.Bench/bin/Release/net10.0/coffer-bench.dll"
-COFFER_DLL="$ROOT/src/Coffer/bin/Release/net10.0/coffer.dll"
-
 say() { printf '[sse] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
@@ -72,48 +69,16 @@ DATA_ROOT="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/coffer-sse-data.XXXXXX")"
 OUT="${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/coffer-sse-results.XXXXXX")}"
 mkdir -p "$OUT"
 
-# Two servers: lib.sh tracks one, so each one's pid is swapped into SERVER_PID to stop it.
-declare -A PIDS=() URLS=()
-cleanup() {
-  local name
-  for name in "${!PIDS[@]}"; do
-    SERVER_PID=${PIDS[$name]}
-    stop_server
-  done
-  rm -rf "$DATA_ROOT"
-}
-trap cleanup EXIT
+trap stop_named EXIT
 trap 'exit 130' INT TERM
 
-if [ "$BUILD" = 1 ]; then
-  say "building Release"
-  dotnet build "$ROOT/bench/Coffer.Bench" -c Release -nologo -v q >"$OUT/build-bench.log" 2>&1 \
-    || { tail -n 20 "$OUT/build-bench.log" >&2; die "coffer-bench did not build"; }
-  dotnet build "$ROOT/src/Coffer" -c Release -nologo -v q >"$OUT/build-coffer.log" 2>&1 \
-    || { tail -n 20 "$OUT/build-coffer.log" >&2; die "coffer did not build"; }
-fi
-[ -f "$BENCH_DLL" ] || die "$BENCH_DLL is missing; run without --no-build"
-[ -f "$COFFER_DLL" ] || die "$COFFER_DLL is missing; run without --no-build"
+build_release "$BUILD"
 
-ROOT_KEY="SSEBENCH$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F')"
-ROOT_SECRET="$(head -c 30 /dev/urandom | base64 | tr -d '/+=\n')"
+root_credentials SSEBENCH
 
-# start NAME ENV... : a server with its own data directory and the given extra environment
-start() {
-  local name=$1; shift
-  mkdir -p "$DATA_ROOT/$name"
-  start_server "$OUT/coffer-$name.log" env COFFER_ROOT_ACCESS_KEY="$ROOT_KEY" COFFER_ROOT_SECRET_KEY="$ROOT_SECRET" "$@" \
-    dotnet "$COFFER_DLL" serve --data "$DATA_ROOT/$name" --listen 127.0.0.1:0 \
-    || die "coffer ($name) did not start (see $OUT/coffer-$name.log)"
-  PIDS[$name]=$SERVER_PID
-  URLS[$name]=$SERVER_URL
-  SERVER_PID=""
-  say "$name at ${URLS[$name]}"
-}
-
-start plain COFFER_BENCH_UNENCRYPTED=true
+start_named plain COFFER_BENCH_UNENCRYPTED=true
 grep -q 'COFFER_BENCH_UNENCRYPTED is set' "$OUT/coffer-plain.log" || die "the plaintext server did not take COFFER_BENCH_UNENCRYPTED"
-start sse
+start_named sse
 
 # run_bench NAME LARGE OPS FILE : one coffer-bench s3 run against server NAME
 run_bench() {
