@@ -36,8 +36,8 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
 
         // Out of time order, in two batches, as concurrent requests arrive.
         var shuffled = _records.OrderBy(r => r.EventId).Select(AuditRecordSerializer.Serialize).ToList();
-        await _index.IndexAsync(shuffled[..100], CancellationToken.None);
-        await _index.IndexAsync(shuffled[100..], CancellationToken.None);
+        _index.Index(shuffled[..100]);
+        _index.Index(shuffled[100..]);
     }
 
     public async Task DisposeAsync()
@@ -156,11 +156,11 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteOlderThanAsync_RemovesOnlyOlderEvents()
+    public async Task DeleteOlderThan_RemovesOnlyOlderEvents()
     {
         var cutoff = TestRecords.Time.AddSeconds(40);
 
-        await _index.DeleteOlderThanAsync(cutoff, CancellationToken.None);
+        _index.DeleteOlderThan(cutoff, CancellationToken.None);
 
         var left = await _index.QueryAsync(new AuditQuery { MaxResults = 1000 }, CancellationToken.None);
         Assert.Equal(_records.Count(r => r.EventTime >= cutoff), left.Events.Count);
@@ -169,7 +169,7 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CatchUpAsync_IndexesWhatTheJournalCommitted_AndResumesWhereItStopped()
+    public async Task CatchUp_IndexesWhatTheJournalCommitted_AndResumesWhereItStopped()
     {
         using var directory = new TempDirectory();
         await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
@@ -177,14 +177,48 @@ public sealed class AuditLookupIndexTests : IAsyncLifetime
         await using var writer = Journal.Open(directory.Combine("segments"), maxSegmentBytes: 4096);
 
         var first = await Journal.AppendAsync(writer, 7);
-        Assert.Equal(7, await index.CatchUpAsync(writer, CancellationToken.None));
-        Assert.Equal(0, await index.CatchUpAsync(writer, CancellationToken.None));
+        Assert.Equal(7, index.CatchUp(writer, CancellationToken.None));
+        Assert.Equal(0, index.CatchUp(writer, CancellationToken.None));
 
         var second = await Journal.AppendAsync(writer, 9);
-        Assert.Equal(9, await index.CatchUpAsync(writer, CancellationToken.None));
+        Assert.Equal(9, index.CatchUp(writer, CancellationToken.None));
 
         var all = await index.QueryAsync(new AuditQuery { MaxResults = 100 }, CancellationToken.None);
         Assert.Equal(first.Concat(second).Select(r => r.EventId.ToString()).Order(), all.Events.Select(e => e.EventId).Order());
+    }
+
+    [Fact]
+    public async Task IndexNext_FromSeveralThreadsAtOnce_IndexesEveryRecordOnce_InBoundedBatches()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
+        var index = new AuditLookupIndex(database);
+        await using var writer = Journal.Open(directory.Combine("segments"), maxSegmentBytes: 256 * 1024);
+        var written = await Journal.AppendAsync(writer, AuditLookupIndex.Batch * 3 + 17);
+        var committed = writer.Committed;
+
+        var batches = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            int indexed;
+            while ((indexed = index.IndexNext(writer, committed, CancellationToken.None)) > 0)
+            {
+                batches.Add(indexed);
+            }
+        })));
+
+        Assert.All(batches, b => Assert.InRange(b, 1, AuditLookupIndex.Batch));
+        Assert.Equal(written.Count, batches.Sum());
+        var all = await index.QueryAsync(new AuditQuery { MaxResults = AuditQuery.MaxPageSize }, CancellationToken.None);
+        var ids = new List<string>(all.Events.Select(e => e.EventId));
+        for (var next = all.NextToken; next is not null;)
+        {
+            var page = await index.QueryAsync(new AuditQuery { MaxResults = AuditQuery.MaxPageSize, NextToken = next }, CancellationToken.None);
+            ids.AddRange(page.Events.Select(e => e.EventId));
+            next = page.NextToken;
+        }
+
+        Assert.Equal(written.Select(r => r.EventId.ToString()).Order(), ids.Order());
     }
 
     private static string? Bucket(AuditRecord record) => (string?)record.RequestParameters?["bucketName"];

@@ -31,7 +31,68 @@ public sealed class AuditLookupServiceTests
     }
 
     [Fact]
-    public async Task PruneAsync_RemovesWhatIsOlderThanTheWindow()
+    public async Task QueryAsync_WithNoBackgroundThread_IndexesWhatItNeedsItself()
+    {
+        using var directory = new TempDirectory();
+        var clock = new ManualClock(TestRecords.Time.AddDays(1));
+        await using var journal = Journal.Open(directory.Combine("segments"), clock, maxSegmentBytes: 64 * 1024);
+        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
+        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, clock);
+
+        // Several segments and several batches, none of them indexed before the lookup.
+        var written = await Journal.AppendAsync(journal, AuditLookupIndex.Batch * 2 + 3);
+        var page = await lookup.QueryAsync(new AuditQuery { StartTime = TestRecords.Time.AddDays(-1), MaxResults = 1 }, CancellationToken.None);
+
+        Assert.Equal(written[^1].EventId.ToString(), Assert.Single(page.Events).EventId);
+        Assert.Equal(journal.Committed, lookup.CaughtUp);
+    }
+
+    [Fact]
+    public async Task RunAsync_IndexesOnAThreadOfItsOwn_AtALowerPriority()
+    {
+        using var directory = new TempDirectory();
+        await using var journal = Journal.Open(directory.Combine("segments"));
+        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
+        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, TimeProvider.System) { Interval = TimeSpan.FromMilliseconds(20) };
+        using var stop = new CancellationTokenSource();
+        var run = lookup.RunAsync(stop.Token);
+        await Journal.AppendAsync(journal, 3);
+
+        var thread = await WaitForThreadAsync("coffer-audit-index");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (lookup.CaughtUp != journal.Committed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(journal.Committed, lookup.CaughtUp);
+        // Field 19 of /proc/.../stat is the nice value; the command name before it is in parentheses.
+        var stat = File.ReadAllText(Path.Combine(thread, "stat"));
+        var nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Coffer.Storage.Threading.BackgroundPriority.Nice, nice);
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static async Task<string> WaitForThreadAsync(string name)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var thread = Directory.GetDirectories("/proc/self/task").FirstOrDefault(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == name[..Math.Min(15, name.Length)]);
+            if (thread is not null)
+            {
+                return thread;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no thread named {name}");
+    }
+
+    [Fact]
+    public async Task Prune_RemovesWhatIsOlderThanTheWindow()
     {
         using var directory = new TempDirectory();
         await using var journal = Journal.Open(directory.Combine("segments"));
@@ -41,9 +102,9 @@ public sealed class AuditLookupServiceTests
         using var lookup = new AuditLookupService(index, journal, now);
         await Journal.AppendAsync(journal, 2, n => TestRecords.GetObject(TestRecords.Root(), "team-data", $"old-{n}", TestRecords.Time));
         await Journal.AppendAsync(journal, 1, n => TestRecords.GetObject(TestRecords.Root(), "team-data", "recent", TestRecords.Time.AddDays(20)));
-        await index.CatchUpAsync(journal, CancellationToken.None);
+        index.CatchUp(journal, CancellationToken.None);
 
-        await lookup.PruneAsync(CancellationToken.None);
+        lookup.Prune(CancellationToken.None);
 
         var left = await index.QueryAsync(new AuditQuery(), CancellationToken.None);
         Assert.Equal(["recent"], left.Events.Select(e => System.Text.Json.JsonDocument.Parse(e.CloudTrailEvent).RootElement.GetProperty("requestParameters").GetProperty("key").GetString()));

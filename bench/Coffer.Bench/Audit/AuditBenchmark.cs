@@ -98,7 +98,7 @@ internal static class AuditBenchmark
             batch.Add(AuditRecordSerializer.Serialize(Record(i, start + (step * i))));
             if (batch.Count == InsertBatch || i == rows - 1)
             {
-                await index.IndexAsync(batch, CancellationToken.None);
+                index.Index(batch);
                 batch.Clear();
             }
         }

@@ -11,15 +11,19 @@ namespace Coffer.Audit.Lookup;
 /// <summary>
 /// The searchable copy of the trail, in SQLite (best in a database file of its own, e.g.
 /// DATA/audit/lookup.db). It follows the journal rather than sitting on the request path:
-/// <see cref="CatchUpAsync"/> reads what the journal has committed since last time and indexes it
-/// in batches, storing its position in the same transaction, so after a crash it resumes exactly
-/// where it stopped and is never behind by more than one call.
+/// <see cref="IndexNext"/> indexes the next batch the journal has committed, storing its position
+/// in the same transaction, so after a crash it resumes exactly where it stopped. Batches run one
+/// at a time, synchronously on the caller's thread and connection: the background worker runs
+/// them at a low priority, and a lookup that must see recent records runs them at its own.
 /// </summary>
 public sealed class AuditLookupIndex
 {
-    private const int Batch = 2000;
+    /// <summary>Records per transaction: short enough that a lookup waiting behind a low-priority batch waits little.</summary>
+    internal const int Batch = 500;
 
     private readonly SqliteDatabase _database;
+    private readonly Lock _gate = new();
+    private (long Segment, long Offset, byte[] Chain)? _position;
 
     public AuditLookupIndex(SqliteDatabase database)
     {
@@ -28,138 +32,171 @@ public sealed class AuditLookupIndex
     }
 
     /// <summary>
-    /// Indexes what the journal committed since the last call; returns how many records. One
-    /// caller at a time (a background worker). Segments must not be deleted before this has read
-    /// them, or their records never reach the index.
+    /// Indexes everything the journal had committed when called, batch by batch; returns how
+    /// many records. Segments must not be deleted before the index has read them, or their
+    /// records never reach it.
     /// </summary>
-    public async Task<long> CatchUpAsync(AuditSegmentWriter journal, CancellationToken cancellationToken)
+    public long CatchUp(AuditSegmentWriter journal, CancellationToken cancellationToken)
     {
         var committed = journal.Committed;
-        var (segment, offset, chain) = await ReadPositionAsync(cancellationToken).ConfigureAwait(false);
-        var indexed = 0L;
-        var records = new List<byte[]>(Batch);
-        foreach (var file in AuditSegment.List(journal.Directory))
+        var total = 0L;
+        int indexed;
+        while ((indexed = IndexNext(journal, committed, cancellationToken)) > 0)
         {
-            if (file.Sequence < segment || file.Sequence > committed.Sequence)
-            {
-                continue;
-            }
+            total += indexed;
+        }
 
-            // A segment the index has not started reads from its header, with the chain it gives.
-            var resume = file.Sequence == segment;
-            var limit = file.Sequence == committed.Sequence ? committed.Length : long.MaxValue;
-            using (var reader = SegmentReader.Open(file.Path, limit, resume ? offset : 0, resume ? chain : default))
+        return total;
+    }
+
+    /// <summary>
+    /// Indexes the next batch (at most <see cref="Batch"/> records) the journal holds up to
+    /// <paramref name="committed"/>; returns how many, 0 once the index holds everything up to it.
+    /// Safe to call from several threads: one batch runs at a time.
+    /// </summary>
+    public int IndexNext(AuditSegmentWriter journal, AuditJournalPosition committed, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var connection = OpenWriter();
+            var (segment, offset, chain) = _position ??= ReadPosition(connection);
+            var records = new List<byte[]>(Batch);
+            foreach (var file in AuditSegment.List(journal.Directory))
             {
-                while (true)
+                if (file.Sequence < segment || file.Sequence > committed.Sequence)
                 {
-                    var more = reader.TryRead();
-                    if (more)
-                    {
-                        records.Add(reader.CurrentJson.ToArray());
-                    }
-
-                    if (records.Count == Batch || (!more && records.Count > 0))
-                    {
-                        await InsertAsync(records, (file.Sequence, reader.ValidLength, reader.LastHash.ToArray()), cancellationToken).ConfigureAwait(false);
-                        indexed += records.Count;
-                        records.Clear();
-                    }
-
-                    if (!more)
-                    {
-                        break;
-                    }
+                    continue;
                 }
 
-                if (reader.Stop == SegmentReadStop.InvalidLine)
+                // A segment the index has not started reads from its header, with the chain it gives.
+                var resume = file.Sequence == segment;
+                var limit = file.Sequence == committed.Sequence ? committed.Length : long.MaxValue;
+                if (resume && offset >= limit)
+                {
+                    // Another caller indexed past this target already.
+                    continue;
+                }
+
+                using var reader = SegmentReader.Open(file.Path, limit, resume ? offset : 0, resume ? chain : default);
+                while (records.Count < Batch && reader.TryRead())
+                {
+                    records.Add(reader.CurrentJson.ToArray());
+                }
+
+                if (records.Count == 0 && reader.Stop == SegmentReadStop.InvalidLine)
                 {
                     throw new AuditJournalCorruptException($"Audit segment {file.Sequence} does not verify at offset {reader.ValidLength}.");
                 }
-            }
-        }
 
-        return indexed;
-    }
-
-    /// <summary>Indexes records given as JSON, outside the journal (imports, tests, benchmarks).</summary>
-    public Task<int> IndexAsync(IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
-        InsertAsync(records, null, cancellationToken);
-
-    private Task<int> InsertAsync(IReadOnlyList<byte[]> records, (long Segment, long Offset, byte[] Chain)? position, CancellationToken cancellationToken)
-    {
-        // Parse outside the database's writer, which is shared.
-        var rows = records.Select(r => (Fields: IndexedFields.Read(r), Json: r)).ToList();
-        return _database.WriteAsync(connection =>
-        {
-            using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO audit_events(event_time, event_id, event_name, event_source, read_only, username, principal_arn,
-                    access_key_id, bucket, object_key, error_code, source_ip, record)
-                VALUES($time, $id, $name, $source, $ro, $user, $arn, $key, $bucket, $object, $error, $ip, $record)
-                RETURNING id
-                """;
-            var parameters = new[] { "$time", "$id", "$name", "$source", "$ro", "$user", "$arn", "$key", "$bucket", "$object", "$error", "$ip", "$record" }
-                .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
-            insert.Prepare();
-            using var resource = connection.CreateCommand();
-            resource.CommandText = "INSERT OR IGNORE INTO audit_event_resources(kind, value, event_time, event) VALUES($kind, $value, $time, $event)";
-            var resourceParameters = new[] { "$kind", "$value", "$time", "$event" }.Select(name => resource.Parameters.Add(name, SqliteType.Text)).ToArray();
-            resource.Prepare();
-            foreach (var (fields, json) in rows)
-            {
-                parameters[0].Value = fields.EventTime;
-                parameters[1].Value = fields.EventId;
-                parameters[2].Value = fields.EventName;
-                parameters[3].Value = fields.EventSource;
-                parameters[4].Value = fields.ReadOnly ? 1 : 0;
-                parameters[5].Value = (object?)fields.Username ?? DBNull.Value;
-                parameters[6].Value = (object?)fields.PrincipalArn ?? DBNull.Value;
-                parameters[7].Value = (object?)fields.AccessKeyId ?? DBNull.Value;
-                parameters[8].Value = (object?)fields.Bucket ?? DBNull.Value;
-                parameters[9].Value = (object?)fields.ObjectKey ?? DBNull.Value;
-                parameters[10].Value = (object?)fields.ErrorCode ?? DBNull.Value;
-                parameters[11].Value = (object?)fields.SourceIp ?? DBNull.Value;
-                parameters[12].Value = json;
-                var id = (long)insert.ExecuteScalar()!;
-                foreach (var (kind, value) in ResourceRows(fields.Resources))
+                if (records.Count > 0)
                 {
-                    resourceParameters[0].Value = kind;
-                    resourceParameters[1].Value = value;
-                    resourceParameters[2].Value = fields.EventTime;
-                    resourceParameters[3].Value = id;
-                    resource.ExecuteNonQuery();
+                    var at = (file.Sequence, reader.ValidLength, reader.LastHash.ToArray());
+                    Insert(connection, records, at);
+                    _position = at;
+                    return records.Count;
                 }
             }
 
-            if (position is { } at)
-            {
-                using var save = connection.CreateCommand();
-                save.CommandText = """
-                    INSERT INTO audit_lookup_position(id, segment, offset, chain_hash) VALUES(1, $s, $o, $h)
-                    ON CONFLICT(id) DO UPDATE SET segment = $s, offset = $o, chain_hash = $h
-                    """;
-                save.Parameters.AddWithValue("$s", at.Segment);
-                save.Parameters.AddWithValue("$o", at.Offset);
-                save.Parameters.AddWithValue("$h", Convert.ToHexStringLower(at.Chain));
-                save.ExecuteNonQuery();
-            }
-
-            return rows.Count;
-        }, cancellationToken);
+            return 0;
+        }
     }
 
-    private async Task<(long Segment, long Offset, byte[] Chain)> ReadPositionAsync(CancellationToken cancellationToken)
+    /// <summary>Indexes records given as JSON, outside the journal (imports, tests, benchmarks).</summary>
+    public int Index(IReadOnlyList<byte[]> records)
     {
-        await using var connection = _database.OpenRead();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT segment, offset, chain_hash FROM audit_lookup_position WHERE id = 1";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        lock (_gate)
         {
-            return (0, 0, new byte[AuditChain.HashSize]);
+            using var connection = OpenWriter();
+            return Insert(connection, records, null);
+        }
+    }
+
+    /// <summary>The index's own write connection: the database's shared writer is not used, so batches run on the caller's thread.</summary>
+    private SqliteConnection OpenWriter()
+    {
+        var connection = _database.OpenRead();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static int Insert(SqliteConnection connection, IReadOnlyList<byte[]> records, (long Segment, long Offset, byte[] Chain)? position)
+    {
+        var rows = records.Select(r => (Fields: IndexedFields.Read(r), Json: r)).ToList();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO audit_events(event_time, event_id, event_name, event_source, read_only, username, principal_arn,
+                access_key_id, bucket, object_key, error_code, source_ip, record)
+            VALUES($time, $id, $name, $source, $ro, $user, $arn, $key, $bucket, $object, $error, $ip, $record)
+            RETURNING id
+            """;
+        var parameters = new[] { "$time", "$id", "$name", "$source", "$ro", "$user", "$arn", "$key", "$bucket", "$object", "$error", "$ip", "$record" }
+            .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+        insert.Prepare();
+        using var resource = connection.CreateCommand();
+        resource.Transaction = transaction;
+        resource.CommandText = "INSERT OR IGNORE INTO audit_event_resources(kind, value, event_time, event) VALUES($kind, $value, $time, $event)";
+        var resourceParameters = new[] { "$kind", "$value", "$time", "$event" }.Select(name => resource.Parameters.Add(name, SqliteType.Text)).ToArray();
+        resource.Prepare();
+        foreach (var (fields, json) in rows)
+        {
+            parameters[0].Value = fields.EventTime;
+            parameters[1].Value = fields.EventId;
+            parameters[2].Value = fields.EventName;
+            parameters[3].Value = fields.EventSource;
+            parameters[4].Value = fields.ReadOnly ? 1 : 0;
+            parameters[5].Value = (object?)fields.Username ?? DBNull.Value;
+            parameters[6].Value = (object?)fields.PrincipalArn ?? DBNull.Value;
+            parameters[7].Value = (object?)fields.AccessKeyId ?? DBNull.Value;
+            parameters[8].Value = (object?)fields.Bucket ?? DBNull.Value;
+            parameters[9].Value = (object?)fields.ObjectKey ?? DBNull.Value;
+            parameters[10].Value = (object?)fields.ErrorCode ?? DBNull.Value;
+            parameters[11].Value = (object?)fields.SourceIp ?? DBNull.Value;
+            parameters[12].Value = json;
+            var id = (long)insert.ExecuteScalar()!;
+            foreach (var (kind, value) in ResourceRows(fields.Resources))
+            {
+                resourceParameters[0].Value = kind;
+                resourceParameters[1].Value = value;
+                resourceParameters[2].Value = fields.EventTime;
+                resourceParameters[3].Value = id;
+                resource.ExecuteNonQuery();
+            }
         }
 
+        if (position is { } at)
+        {
+            using var save = connection.CreateCommand();
+            save.Transaction = transaction;
+            save.CommandText = """
+                INSERT INTO audit_lookup_position(id, segment, offset, chain_hash) VALUES(1, $s, $o, $h)
+                ON CONFLICT(id) DO UPDATE SET segment = $s, offset = $o, chain_hash = $h
+                """;
+            save.Parameters.AddWithValue("$s", at.Segment);
+            save.Parameters.AddWithValue("$o", at.Offset);
+            save.Parameters.AddWithValue("$h", Convert.ToHexStringLower(at.Chain));
+            save.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return rows.Count;
+    }
+
+    private static (long Segment, long Offset, byte[] Chain) ReadPosition(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT segment, offset, chain_hash FROM audit_lookup_position WHERE id = 1";
+        using var reader = command.ExecuteReader();
         var chain = new byte[AuditChain.HashSize];
+        if (!reader.Read())
+        {
+            return (0, 0, chain);
+        }
+
         Hex.TryParse(reader.GetString(2), chain);
         return (reader.GetInt64(0), reader.GetInt64(1), chain);
     }
@@ -318,22 +355,29 @@ public sealed class AuditLookupIndex
     private static string KeyPrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
 
     /// <summary>Removes events older than <paramref name="cutoff"/> (the lookup window, e.g. 90 days), a batch per transaction.</summary>
-    public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public long DeleteOlderThan(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var total = 0L;
         while (true)
         {
-            var deleted = await _database.WriteAsync(connection =>
+            cancellationToken.ThrowIfCancellationRequested();
+            int deleted;
+            lock (_gate)
             {
+                using var connection = OpenWriter();
+                using var transaction = connection.BeginTransaction();
                 using var delete = connection.CreateCommand();
+                delete.Transaction = transaction;
                 delete.CommandText = """
                     DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE event_time < $cutoff LIMIT 10000);
                     DELETE FROM audit_event_resources WHERE event_time <= (SELECT max(event_time) FROM
                         (SELECT event_time FROM audit_event_resources WHERE event_time < $cutoff ORDER BY event_time LIMIT 10000));
                     """;
                 delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-                return delete.ExecuteNonQuery();
-            }, cancellationToken).ConfigureAwait(false);
+                deleted = delete.ExecuteNonQuery();
+                transaction.Commit();
+            }
+
             total += deleted;
             if (deleted == 0)
             {

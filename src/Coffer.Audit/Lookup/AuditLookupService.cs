@@ -1,14 +1,17 @@
 using Coffer.Audit.Segments;
+using Coffer.Storage.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Audit.Lookup;
 
 /// <summary>
-/// Keeps the lookup index following the journal in the background (every
-/// <see cref="Interval"/>, or at once when a lookup asks) and answers lookups over the last
-/// <see cref="Window"/>, as CloudTrail's event history does. Requests never wait on it; a lookup
-/// waits, briefly, only for records committed before it arrived, so a caller sees its own requests.
+/// Keeps the lookup index following the journal in the background (every <see cref="Interval"/>)
+/// and answers lookups over the last <see cref="Window"/>, as CloudTrail's event history does.
+/// Requests never wait on it: the background thread runs at a low priority, so under load the
+/// index falls behind rather than taking CPU from requests, and catches up when they ease. A
+/// lookup indexes what is still missing itself, at its own priority, so a caller sees its own
+/// requests.
 /// </summary>
 public sealed class AuditLookupService : IDisposable
 {
@@ -23,7 +26,6 @@ public sealed class AuditLookupService : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AuditJournalPosition _caughtUp = new(0, 0);
 
     public AuditLookupService(AuditLookupIndex index, AuditSegmentWriter journal, TimeProvider time, ILogger<AuditLookupService>? logger = null)
@@ -37,25 +39,45 @@ public sealed class AuditLookupService : IDisposable
     /// <summary>How often the index looks for new records when nobody asks.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a lookup waits for the index to reach the journal before answering with what it has.</summary>
+    /// <summary>How long a lookup spends indexing what the journal holds before answering with what it has.</summary>
     public TimeSpan ReadYourWritesTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The journal position the index holds everything up to.</summary>
     public AuditJournalPosition CaughtUp => Volatile.Read(ref _caughtUp);
 
-    /// <summary>Follows the journal and prunes old events until <paramref name="cancellationToken"/> stops it.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows the journal and prunes old events, on a background thread of its own at a low
+    /// priority, until <paramref name="cancellationToken"/> stops it; the task ends with the thread.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                BackgroundPriority.LowerCurrentThread();
+                Run(cancellationToken);
+                stopped.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                stopped.TrySetException(e);
+            }
+        })
+        { IsBackground = true, Name = "coffer-audit-index" }.Start();
+        return stopped.Task;
+    }
+
+    private void Run(CancellationToken cancellationToken)
     {
         var failures = 0;
         var nextPrune = _time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Everything committed before the pass starts is indexed once it ends.
-            var target = _journal.Committed;
             try
             {
-                await _index.CatchUpAsync(_journal, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _caughtUp, target);
+                CatchUp(_journal.Committed, TimeSpan.MaxValue, cancellationToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,16 +90,15 @@ public sealed class AuditLookupService : IDisposable
                 AuditLookupLog.CatchUpFailed(_logger, Backoff(failures), e);
             }
 
-            Interlocked.Exchange(ref _passed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             if (_time.GetUtcNow() >= nextPrune)
             {
-                await PruneAsync(cancellationToken).ConfigureAwait(false);
+                Prune(cancellationToken);
                 nextPrune = _time.GetUtcNow() + PruneInterval;
             }
 
             try
             {
-                await _wake.WaitAsync(failures == 0 ? Interval : Backoff(failures), cancellationToken).ConfigureAwait(false);
+                _wake.Wait(failures == 0 ? Interval : Backoff(failures), cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -86,7 +107,7 @@ public sealed class AuditLookupService : IDisposable
         }
     }
 
-    /// <summary>Asks for a pass now rather than at the next interval.</summary>
+    /// <summary>Asks the background thread for a pass now rather than at the next interval.</summary>
     public void Signal()
     {
         try
@@ -108,7 +129,7 @@ public sealed class AuditLookupService : IDisposable
     /// </summary>
     public async Task<AuditLookupPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        await WaitForAsync(_journal.Committed, ReadYourWritesTimeout, cancellationToken).ConfigureAwait(false);
+        WaitFor(_journal.Committed, ReadYourWritesTimeout, cancellationToken);
         var oldest = _time.GetUtcNow() - Window;
         if (query.StartTime is null || query.StartTime < oldest)
         {
@@ -118,43 +139,53 @@ public sealed class AuditLookupService : IDisposable
         return await _index.QueryAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the index holds everything up to <paramref name="target"/>; false when the time ran out first.</summary>
-    public async Task<bool> WaitForAsync(AuditJournalPosition target, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the index hold everything up to <paramref name="target"/>, indexing on the calling
+    /// thread what the background thread has not; false when <paramref name="timeout"/> ran out first.
+    /// </summary>
+    public bool WaitFor(AuditJournalPosition target, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Holds(CaughtUp, target) || CatchUp(target, timeout, cancellationToken);
+
+    /// <summary>Indexes batch by batch up to <paramref name="target"/>; false when the time ran out first.</summary>
+    private bool CatchUp(AuditJournalPosition target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        while (true)
+        while (_index.IndexNext(_journal, target, cancellationToken) > 0)
         {
-            var passed = Volatile.Read(ref _passed).Task;
             if (Holds(CaughtUp, target))
             {
                 return true;
             }
 
-            var left = timeout - _time.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero)
-            {
-                return false;
-            }
-
-            Signal();
-            try
-            {
-                await passed.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
+            if (_time.GetElapsedTime(started) >= timeout)
             {
                 return false;
             }
         }
+
+        // Positions only move forward, whichever thread got there first.
+        var seen = CaughtUp;
+        while (!Holds(seen, target))
+        {
+            var previous = Interlocked.CompareExchange(ref _caughtUp, target, seen);
+            if (ReferenceEquals(previous, seen))
+            {
+                break;
+            }
+
+            seen = previous;
+        }
+
+        return true;
     }
 
     /// <summary>Removes events older than the window; runs in the background loop, hourly.</summary>
-    public async Task PruneAsync(CancellationToken cancellationToken)
+    public void Prune(CancellationToken cancellationToken)
     {
         var cutoff = _time.GetUtcNow() - Window;
         try
         {
-            var removed = await _index.DeleteOlderThanAsync(cutoff, cancellationToken).ConfigureAwait(false);
+            var removed = _index.DeleteOlderThan(cutoff, cancellationToken);
             if (removed > 0)
             {
                 AuditLookupLog.Pruned(_logger, removed, cutoff);

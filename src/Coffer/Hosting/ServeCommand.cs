@@ -267,7 +267,7 @@ internal static partial class ServeCommand
         using var stopping = new CancellationTokenSource();
         var lifecycleRun = lifecycle.RunAsync(options.LifecycleInterval, stopping.Token);
         var deliveryRun = delivery.RunAsync(stopping.Token);
-        var lookupRun = Task.Run(() => lookup.RunAsync(stopping.Token));
+        var lookupRun = lookup.RunAsync(stopping.Token);
         await app.WaitForShutdownAsync();
 
         // A pass stops between two deletions; each one is its own transaction. Delivery resumes
