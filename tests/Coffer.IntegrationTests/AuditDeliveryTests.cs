@@ -191,6 +191,45 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
         Assert.Contains($"DigestUnknownKey: {forged}:", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Verify_NamesALogFileWhoseBlobWasEditedOnDisk()
+    {
+        // Long random keys make records that compress poorly, so a delivered log file outgrows
+        // the inline limit and is stored as a blob file of its own.
+        await _root.PutBucketAsync("bulk");
+        for (var i = 0; i < 400; i++)
+        {
+            var key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(500));
+            var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => _root.GetObjectMetadataAsync("bulk", key));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        var large = await WaitForAsync(async () =>
+        {
+            var request = new ListObjectsV2Request { BucketName = LogBucket, Prefix = "AWSLogs/" };
+            var listed = await _root.ListObjectsV2Async(request);
+            return (listed.S3Objects ?? []).FirstOrDefault(o => o.Key.Contains("/CloudTrail/", StringComparison.Ordinal) && o.Size > ObjectStore.InlineLimit)?.Key;
+        });
+        _accountId = large.Split('/')[1];
+        Assert.Equal(0, await _server.StopAsync(TimeSpan.FromSeconds(30)));
+
+        // One byte of the stored (encrypted) blob changed, as someone with the disk could.
+        var blob = BlobPath(large);
+        var bytes = await File.ReadAllBytesAsync(blob);
+        bytes[bytes.Length / 2] ^= 0x40;
+        await File.WriteAllBytesAsync(blob, bytes);
+
+        await using var restarted = await CofferServer.StartAsync(_server.DataDirectory, environment: Fast);
+        var verify = await new CofferCli(restarted).RunAsync(CofferCli.Root, "audit", "verify");
+
+        Assert.True(verify.ExitCode == 1, verify.ToString());
+        // Its bytes no longer decrypt (and once a digest lists it, they no longer hash to its entry either).
+        Assert.Contains($"LogFileUnreadable: {large}:", verify.StandardOutput, StringComparison.Ordinal);
+        Assert.All(
+            verify.StandardOutput.Split('\n').Where(line => line.StartsWith("LogFile", StringComparison.Ordinal) && !line.StartsWith("LogFileNotYetDigested", StringComparison.Ordinal)),
+            line => Assert.Contains(large, line, StringComparison.Ordinal));
+    }
+
     private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
         where T : class
     {
@@ -245,6 +284,18 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
         command.Parameters.AddWithValue("$b", LogBucket);
         command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
         Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
+    private string BlobPath(string key)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT blob_id FROM objects WHERE bucket = $b AND key = $k";
+        command.Parameters.AddWithValue("$b", LogBucket);
+        command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
+        var blobId = Assert.IsType<string>(command.ExecuteScalar());
+        return Path.Combine(_server.DataDirectory, "blobs", blobId[..2], blobId);
     }
 
     private byte[] ReadOffline(string key) => OfflineStoreAsync(async objects => (await objects.GetAsync(LogBucket, key, CancellationToken.None))!.Value.Content).GetAwaiter().GetResult();
