@@ -131,6 +131,39 @@ public sealed class AuditVerifierTests
         Assert.Contains(report.Findings, f => f.Kind == AuditFindingKind.LogFileNotYetDigested);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Verify_UnreadableFileAmongTheUndigested_IsNamed_AndTheFilesAfterItStayPending(int damaged)
+    {
+        // Files 1 to 3 were delivered after the last digest was made, though their records are
+        // older than its end (requests that began before it and were journaled after).
+        using var trail = await Trail.BuildAsync([1, 3]);
+        trail.ReplaceDigest(1, []);
+        trail.LogFiles[damaged] = trail.LogFiles[damaged] with { Content = "not a log file"u8.ToArray() };
+
+        var findings = trail.Verify().Findings;
+
+        Assert.Equal(
+            Enumerable.Range(1, 3).Select(i => (i == damaged ? AuditFindingKind.LogFileUnreadable : AuditFindingKind.LogFileNotYetDigested, trail.LogFiles[i].S3Object)).Order(),
+            findings.Select(f => (f.Kind, f.S3Object)).Order());
+    }
+
+    [Fact]
+    public async Task Verify_UnreadableLastListedFile_IsNamed_AndTheFilesAfterItStayPending()
+    {
+        using var trail = await Trail.BuildAsync([2, 2]);
+        trail.ReplaceDigest(1, []);
+        trail.LogFiles[1] = trail.LogFiles[1] with { Content = "not a log file"u8.ToArray() };
+
+        var findings = trail.Verify().Findings;
+
+        Assert.Contains(findings, f => (f.Kind, f.S3Object) == (AuditFindingKind.LogFileUnreadable, trail.LogFiles[1].S3Object));
+        Assert.Equal(
+            [(AuditFindingKind.LogFileNotYetDigested, trail.LogFiles[2].S3Object), (AuditFindingKind.LogFileNotYetDigested, trail.LogFiles[3].S3Object)],
+            findings.Where(f => f.S3Object != trail.LogFiles[1].S3Object).Select(f => (f.Kind, f.S3Object)));
+    }
+
     private static byte[] Replace(byte[] record, string from, string to) =>
         Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(record).Replace(from, to, StringComparison.Ordinal));
 }

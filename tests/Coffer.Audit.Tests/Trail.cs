@@ -68,14 +68,17 @@ internal sealed class Trail : IDisposable
     /// Replaces the first digest with one for the same period listing <paramref name="logFiles"/>,
     /// signed by <paramref name="key"/> (the trail's own by default): what an attacker with or without the key could deliver.
     /// </summary>
-    public void ReplaceFirstDigest(IReadOnlyList<AuditDigestLogFile> logFiles, AuditSigningKey? key = null)
+    public void ReplaceFirstDigest(IReadOnlyList<AuditDigestLogFile> logFiles, AuditSigningKey? key = null) => ReplaceDigest(0, logFiles, key);
+
+    /// <summary>Replaces digest <paramref name="index"/> with one for the same period, chained as it was, listing <paramref name="logFiles"/>.</summary>
+    public void ReplaceDigest(int index, IReadOnlyList<AuditDigestLogFile> logFiles, AuditSigningKey? key = null)
     {
-        var original = Signed[0].Digest;
+        var original = Signed[index].Digest;
         var replacement = AuditDigests.Create(
             new DigestRequest { AccountId = TestRecords.Account, Region = Region, S3Bucket = Bucket, StartTime = original.DigestStartTime, EndTime = original.DigestEndTime, LogFiles = logFiles },
-            null,
+            index == 0 ? null : Signed[index - 1].Link,
             key ?? Key);
-        Digests[0] = new DeliveredDigest(Bucket, replacement.S3Object, replacement.Content, replacement.Signature);
+        Digests[index] = new DeliveredDigest(Bucket, replacement.S3Object, Gzip(replacement.Content), replacement.Signature);
     }
 
     public AuditVerificationReport Verify() => AuditVerifier.Verify(Digests, LogFiles, PublicKeys);

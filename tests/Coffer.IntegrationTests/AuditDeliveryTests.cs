@@ -211,6 +211,20 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
             return (listed.S3Objects ?? []).FirstOrDefault(o => o.Key.Contains("/CloudTrail/", StringComparison.Ordinal) && o.Size > ObjectStore.InlineLimit)?.Key;
         });
         _accountId = large.Split('/')[1];
+
+        // Listed by a digest first: a trail whose digests list no file yet has nothing to chain its files from.
+        await WaitForAsync(async () =>
+        {
+            foreach (var digest in await KeysAsync("/CloudTrail-Digest/"))
+            {
+                if (AuditDigests.Parse(Gunzip(await GetAsync(digest))).LogFiles.Any(f => f.S3Object == large))
+                {
+                    return digest;
+                }
+            }
+
+            return null;
+        });
         Assert.Equal(0, await _server.StopAsync(TimeSpan.FromSeconds(30)));
 
         // One byte of the stored (encrypted) blob changed, as someone with the disk could.
@@ -223,11 +237,39 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
         var verify = await new CofferCli(restarted).RunAsync(CofferCli.Root, "audit", "verify");
 
         Assert.True(verify.ExitCode == 1, verify.ToString());
-        // Its bytes no longer decrypt (and once a digest lists it, they no longer hash to its entry either).
+        // Its bytes no longer decrypt, nor hash to its digest's entry; the files after it still chain on.
         Assert.Contains($"LogFileUnreadable: {large}:", verify.StandardOutput, StringComparison.Ordinal);
-        Assert.All(
-            verify.StandardOutput.Split('\n').Where(line => line.StartsWith("LogFile", StringComparison.Ordinal) && !line.StartsWith("LogFileNotYetDigested", StringComparison.Ordinal)),
-            line => Assert.Contains(large, line, StringComparison.Ordinal));
+        Assert.Contains($"LogFileModified: {large}:", verify.StandardOutput, StringComparison.Ordinal);
+        var others = verify.StandardOutput.Split('\n')
+            .Where(line => line.StartsWith("LogFile", StringComparison.Ordinal) && !line.StartsWith("LogFileNotYetDigested", StringComparison.Ordinal) && !line.Contains(large, StringComparison.Ordinal));
+        Assert.True(!others.Any(), verify.StandardOutput);
+    }
+
+    [Fact]
+    public async Task CleanStop_DeliversTheLastRecords_RatherThanLeavingThemForTheNextStart()
+    {
+        await _server.DisposeAsync();
+        _server = await CofferServer.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["COFFER_AUDIT_DELIVERY_INTERVAL"] = "01:00:00",
+            ["COFFER_AUDIT_DIGEST_INTERVAL"] = "01:00:00",
+        });
+        using (var client = SdkClients.Create(_server, maxErrorRetry: 0))
+        {
+            var put = await client.PutBucketAsync("last-words");
+            var requestId = put.ResponseMetadata.RequestId;
+            Assert.Contains(AuditJournal.Records(_server.DataDirectory), r => r.GetProperty("requestID").GetString() == requestId);
+
+            Assert.Equal(0, await _server.StopAsync(TimeSpan.FromSeconds(30)));
+
+            // Nothing is left in the journal but the empty segment that carries the chain on...
+            Assert.Empty(AuditJournal.Records(_server.DataDirectory));
+            Assert.DoesNotContain(_server.Output, line => line.Contains("could not be delivered", StringComparison.Ordinal));
+
+            // ...and the request is in a log file in the bucket.
+            var delivered = LogFileKeysOffline().SelectMany(key => JsonDocument.Parse(Gunzip(ReadOffline(key))).RootElement.GetProperty("Records").EnumerateArray());
+            Assert.Contains(delivered, r => r.GetProperty("requestID").GetString() == requestId);
+        }
     }
 
     private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
@@ -284,6 +326,27 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
         command.Parameters.AddWithValue("$b", LogBucket);
         command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
         Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
+    private List<string> LogFileKeysOffline()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM objects WHERE bucket = $b";
+        command.Parameters.AddWithValue("$b", LogBucket);
+        using var reader = command.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            var key = Encoding.UTF8.GetString((byte[])reader.GetValue(0));
+            if (LogFileKey().IsMatch(key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     private string BlobPath(string key)

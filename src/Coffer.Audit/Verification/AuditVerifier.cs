@@ -210,7 +210,8 @@ public static class AuditVerifier
     /// <summary>
     /// The unlisted files that carry the chain on from the last file a digest lists, in chain order:
     /// delivered after the last digest, not slipped in. Their records may be older than that digest's
-    /// end (a request that began before it was journaled after), so time alone cannot tell.
+    /// end (a request that began before it was journaled after), so time alone cannot tell. An
+    /// unreadable file on the way is bridged when exactly one file follows no readable file.
     /// </summary>
     private static List<DeliveredLogFile> PendingContinuation(
         List<(DeliveredLogFile? File, string S3Object)> listedInOrder,
@@ -218,18 +219,45 @@ public static class AuditVerifier
         Dictionary<DeliveredLogFile, (ParsedLogFile? Parsed, string? Error)> parsedFiles)
     {
         var continuation = new List<DeliveredLogFile>();
-        if (listedInOrder.Count == 0 || listedInOrder[^1].File is not { } last || parsedFiles[last].Parsed is not { } lastParsed)
+        if (listedInOrder.Count == 0 || listedInOrder[^1].File is not { } last)
         {
             return continuation;
         }
 
-        var hash = lastParsed.LastHash;
         var remaining = unlisted.Where(f => parsedFiles[f].Parsed is { Records.Count: > 0 }).ToList();
-        while (remaining.FirstOrDefault(f => parsedFiles[f].Parsed!.PreviousHash.AsSpan().SequenceEqual(hash)) is { } next)
+        var unreadable = unlisted.Where(f => parsedFiles[f].Parsed is null).ToList();
+        var ends = parsedFiles.Values.Where(p => p.Parsed is not null).Select(p => Convert.ToHexString(p.Parsed!.LastHash)).ToHashSet(StringComparer.Ordinal);
+        var hash = parsedFiles[last].Parsed?.LastHash;
+        while (true)
         {
-            continuation.Add(next);
-            remaining.Remove(next);
-            hash = parsedFiles[next].Parsed!.LastHash;
+            if (hash is not null && remaining.FirstOrDefault(f => parsedFiles[f].Parsed!.PreviousHash.AsSpan().SequenceEqual(hash)) is { } next)
+            {
+                continuation.Add(next);
+                remaining.Remove(next);
+                hash = parsedFiles[next].Parsed!.LastHash;
+                continue;
+            }
+
+            // The chain cannot be followed through an unreadable file (already a finding): what
+            // came after it is the one unlisted file that follows no file still readable.
+            if (hash is not null && unreadable.Count == 0)
+            {
+                break;
+            }
+
+            var heads = remaining.Where(f => !ends.Contains(Convert.ToHexString(parsedFiles[f].Parsed!.PreviousHash))).ToList();
+            if (heads.Count != 1)
+            {
+                break;
+            }
+
+            if (hash is not null)
+            {
+                continuation.Add(unreadable[0]);
+                unreadable.RemoveAt(0);
+            }
+
+            hash = parsedFiles[heads[0]].Parsed!.PreviousHash;
         }
 
         return continuation;

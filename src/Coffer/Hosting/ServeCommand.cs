@@ -5,6 +5,7 @@ using Coffer.Audit;
 using Coffer.Audit.Delivery;
 using Coffer.Audit.Digests;
 using Coffer.Audit.Lookup;
+using Coffer.Audit.Segments;
 using Coffer.Crypto;
 using Coffer.Crypto.Kms;
 using Coffer.Identity.AccessKeys;
@@ -42,6 +43,9 @@ internal static partial class ServeCommand
 
     /// <summary>How often access keys' last use is written: batched, never a write per request.</summary>
     private static readonly TimeSpan KeyUseFlushInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a clean stop spends delivering the journal's last records before leaving them for the next start.</summary>
+    private static readonly TimeSpan FinalDeliveryTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -277,11 +281,39 @@ internal static partial class ServeCommand
         await deliveryRun;
         await lookupRun;
         FlushKeyUse(keys, logger);
+        if (auditTrail.Enabled)
+        {
+            await DeliverLastRecordsAsync(auditTrail.Journal, lookup, delivery, logger);
+        }
 
         // The web host has stopped: every request's record is in; the journal closes last.
         await auditTrail.DisposeAsync();
         LogStopped(logger);
         return 0;
+    }
+
+    /// <summary>
+    /// The records of the last minutes go to the log bucket at a clean stop rather than at the next
+    /// start, which may be much later or never on this machine. Delivery takes a segment only once
+    /// the lookup index has read it, so the index reads the closed segment first.
+    /// </summary>
+    private static async Task DeliverLastRecordsAsync(AuditSegmentWriter journal, AuditLookupService lookup, AuditDeliveryWorker delivery, ILogger logger)
+    {
+        using var timeout = new CancellationTokenSource(FinalDeliveryTimeout);
+        try
+        {
+            await journal.RollAsync(timeout.Token);
+            if (!lookup.WaitFor(journal.Committed, FinalDeliveryTimeout, timeout.Token))
+            {
+                throw new TimeoutException("The lookup index did not read the last segment in time.");
+            }
+
+            await delivery.DeliverAsync(timeout.Token);
+        }
+        catch (Exception e)
+        {
+            LogFinalDeliveryFailed(logger, FinalDeliveryTimeout, e);
+        }
     }
 
     private static void Sweep(ObjectStore store, FileBlobStore blobs, CofferOptions options, ILogger logger)
@@ -412,6 +444,9 @@ internal static partial class ServeCommand
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "COFFER_AUDIT_FAIL_OPEN is set: when the audit journal cannot be written, requests are served and their records dropped")]
     private static partial void LogAuditFailOpen(ILogger logger);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The audit journal's last records could not be delivered at the stop (within {Timeout}); they are delivered at the next start")]
+    private static partial void LogFinalDeliveryFailed(ILogger logger, TimeSpan timeout, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Coffer stopped cleanly")]
     private static partial void LogStopped(ILogger logger);
