@@ -319,46 +319,45 @@ public sealed partial class AuditDeliveryTests : IAsyncLifetime
 
     private void DeleteRow(string key)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM objects WHERE bucket = $b AND key = $k";
-        command.Parameters.AddWithValue("$b", LogBucket);
-        command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
+        using var command = LogBucketCommand("DELETE FROM objects WHERE bucket = $b AND key = $k", key);
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 
     private List<string> LogFileKeysOffline()
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key FROM objects WHERE bucket = $b";
-        command.Parameters.AddWithValue("$b", LogBucket);
+        using var command = LogBucketCommand("SELECT key FROM objects WHERE bucket = $b", null);
         using var reader = command.ExecuteReader();
         var keys = new List<string>();
         while (reader.Read())
         {
-            var key = Encoding.UTF8.GetString((byte[])reader.GetValue(0));
-            if (LogFileKey().IsMatch(key))
-            {
-                keys.Add(key);
-            }
+            keys.Add(Encoding.UTF8.GetString((byte[])reader.GetValue(0)));
         }
 
-        return keys;
+        return keys.Where(k => LogFileKey().IsMatch(k)).ToList();
     }
 
     private string BlobPath(string key)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT blob_id FROM objects WHERE bucket = $b AND key = $k";
-        command.Parameters.AddWithValue("$b", LogBucket);
-        command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
+        using var command = LogBucketCommand("SELECT blob_id FROM objects WHERE bucket = $b AND key = $k", key);
         var blobId = Assert.IsType<string>(command.ExecuteScalar());
         return Path.Combine(_server.DataDirectory, "blobs", blobId[..2], blobId);
+    }
+
+    /// <summary>A statement on the stopped server's metadata database, with $b the log bucket and $k the key; disposing it closes the connection.</summary>
+    private SqliteCommand LogBucketCommand(string sql, string? key)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(_server.DataDirectory, "metadata.db")};Pooling=False");
+        connection.Open();
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$b", LogBucket);
+        if (key is not null)
+        {
+            command.Parameters.AddWithValue("$k", Encoding.UTF8.GetBytes(key));
+        }
+
+        command.Disposed += (_, _) => connection.Dispose();
+        return command;
     }
 
     private byte[] ReadOffline(string key) => OfflineStoreAsync(async objects => (await objects.GetAsync(LogBucket, key, CancellationToken.None))!.Value.Content).GetAwaiter().GetResult();
