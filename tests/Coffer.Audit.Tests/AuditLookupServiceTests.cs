@@ -48,6 +48,29 @@ public sealed class AuditLookupServiceTests
     }
 
     [Fact]
+    public async Task QueryAsync_WhenTheJournalCannotBeIndexed_AnswersFromWhatIsIndexed()
+    {
+        using var directory = new TempDirectory();
+        var clock = new ManualClock(TestRecords.Time.AddDays(1));
+        await using var journal = Journal.Open(directory.Combine("segments"), clock);
+        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
+        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, clock);
+        var query = new AuditQuery { StartTime = TestRecords.Time.AddDays(-1) };
+        await Journal.AppendAsync(journal, 3);
+        Assert.Equal(3, (await lookup.QueryAsync(query, CancellationToken.None)).Events.Count);
+
+        // A committed record changed on disk: the index stops before it rather than index it.
+        await Journal.AppendAsync(journal, 1);
+        var segment = Directory.GetFiles(directory.Combine("segments"), "*.seg").Single();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var lastLine = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
+        bytes[lastLine + 80] ^= 0x01;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        Assert.Equal(3, (await lookup.QueryAsync(query, CancellationToken.None)).Events.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_IndexesOnAThreadOfItsOwn_AtALowerPriority()
     {
         using var directory = new TempDirectory();

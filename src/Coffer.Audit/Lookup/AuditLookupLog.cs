@@ -13,4 +13,7 @@ internal static partial class AuditLookupLog
 
     [LoggerMessage(EventId = 2052, Level = LogLevel.Error, Message = "Removing old events from the audit lookup index failed")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2053, Level = LogLevel.Warning, Message = "A lookup could not index the newest audit records; it answered from what the index holds")]
+    public static partial void LookupCatchUpFailed(ILogger logger, Exception exception);
 }

@@ -129,7 +129,16 @@ public sealed class AuditLookupService : IDisposable
     /// </summary>
     public async Task<AuditLookupPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        WaitFor(_journal.Committed, ReadYourWritesTimeout, cancellationToken);
+        try
+        {
+            WaitFor(_journal.Committed, ReadYourWritesTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The background thread logs and retries the same failure; the lookup answers from what is indexed.
+            AuditLookupLog.LookupCatchUpFailed(_logger, e);
+        }
+
         var oldest = _time.GetUtcNow() - Window;
         if (query.StartTime is null || query.StartTime < oldest)
         {
