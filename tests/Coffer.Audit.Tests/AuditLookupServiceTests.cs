@@ -1,4 +1,5 @@
 using Coffer.Audit.Lookup;
+using Coffer.Audit.Segments;
 using Coffer.Protocol.Tests;
 using Coffer.Storage.Sqlite;
 using Coffer.Storage.Tests;
@@ -11,11 +12,8 @@ public sealed class AuditLookupServiceTests
     [Fact]
     public async Task QueryAsync_SeesWhatWasCommittedBeforeIt_WithoutWaitingForTheInterval()
     {
-        using var directory = new TempDirectory();
-        var clock = new ManualClock(TestRecords.Time.AddDays(1));
-        await using var journal = Journal.Open(directory.Combine("segments"), clock);
-        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
-        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, clock) { Interval = TimeSpan.FromHours(1) };
+        await using var setup = new LookupSetup(new ManualClock(TestRecords.Time.AddDays(1)), interval: TimeSpan.FromHours(1));
+        var (journal, lookup) = (setup.Journal, setup.Lookup);
         using var stop = new CancellationTokenSource();
         var run = lookup.RunAsync(stop.Token);
 
@@ -33,11 +31,8 @@ public sealed class AuditLookupServiceTests
     [Fact]
     public async Task QueryAsync_WithNoBackgroundThread_IndexesWhatItNeedsItself()
     {
-        using var directory = new TempDirectory();
-        var clock = new ManualClock(TestRecords.Time.AddDays(1));
-        await using var journal = Journal.Open(directory.Combine("segments"), clock, maxSegmentBytes: 64 * 1024);
-        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
-        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, clock);
+        await using var setup = new LookupSetup(new ManualClock(TestRecords.Time.AddDays(1)), maxSegmentBytes: 64 * 1024);
+        var (journal, lookup) = (setup.Journal, setup.Lookup);
 
         // Several segments and several batches, none of them indexed before the lookup.
         var written = await Journal.AppendAsync(journal, AuditLookupIndex.Batch * 2 + 3);
@@ -50,18 +45,15 @@ public sealed class AuditLookupServiceTests
     [Fact]
     public async Task QueryAsync_WhenTheJournalCannotBeIndexed_AnswersFromWhatIsIndexed()
     {
-        using var directory = new TempDirectory();
-        var clock = new ManualClock(TestRecords.Time.AddDays(1));
-        await using var journal = Journal.Open(directory.Combine("segments"), clock);
-        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
-        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, clock);
+        await using var setup = new LookupSetup(new ManualClock(TestRecords.Time.AddDays(1)));
+        var (journal, lookup) = (setup.Journal, setup.Lookup);
         var query = new AuditQuery { StartTime = TestRecords.Time.AddDays(-1) };
         await Journal.AppendAsync(journal, 3);
         Assert.Equal(3, (await lookup.QueryAsync(query, CancellationToken.None)).Events.Count);
 
         // A committed record changed on disk: the index stops before it rather than index it.
         await Journal.AppendAsync(journal, 1);
-        var segment = Directory.GetFiles(directory.Combine("segments"), "*.seg").Single();
+        var segment = Directory.GetFiles(journal.Directory, "*.seg").Single();
         var bytes = await File.ReadAllBytesAsync(segment);
         var lastLine = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
         bytes[lastLine + 80] ^= 0x01;
@@ -73,10 +65,8 @@ public sealed class AuditLookupServiceTests
     [Fact]
     public async Task RunAsync_IndexesOnAThreadOfItsOwn_AtALowerPriority()
     {
-        using var directory = new TempDirectory();
-        await using var journal = Journal.Open(directory.Combine("segments"));
-        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
-        using var lookup = new AuditLookupService(new AuditLookupIndex(database), journal, TimeProvider.System) { Interval = TimeSpan.FromMilliseconds(20) };
+        await using var setup = new LookupSetup(new ManualClock(TestRecords.Time), TimeProvider.System, interval: TimeSpan.FromMilliseconds(20));
+        var (journal, lookup) = (setup.Journal, setup.Lookup);
         using var stop = new CancellationTokenSource();
         var run = lookup.RunAsync(stop.Token);
         await Journal.AppendAsync(journal, 3);
@@ -117,12 +107,8 @@ public sealed class AuditLookupServiceTests
     [Fact]
     public async Task Prune_RemovesWhatIsOlderThanTheWindow()
     {
-        using var directory = new TempDirectory();
-        await using var journal = Journal.Open(directory.Combine("segments"));
-        await using var database = SqliteDatabase.Open(directory.Combine("lookup.db"));
-        var index = new AuditLookupIndex(database);
-        var now = new ManualClock(TestRecords.Time.AddDays(100));
-        using var lookup = new AuditLookupService(index, journal, now);
+        await using var setup = new LookupSetup(new ManualClock(TestRecords.Time), new ManualClock(TestRecords.Time.AddDays(100)));
+        var (journal, index, lookup) = (setup.Journal, setup.Index, setup.Lookup);
         await Journal.AppendAsync(journal, 2, n => TestRecords.GetObject(TestRecords.Root(), "team-data", $"old-{n}", TestRecords.Time));
         await Journal.AppendAsync(journal, 1, n => TestRecords.GetObject(TestRecords.Root(), "team-data", "recent", TestRecords.Time.AddDays(20)));
         index.CatchUp(journal, CancellationToken.None);
@@ -131,5 +117,37 @@ public sealed class AuditLookupServiceTests
 
         var left = await index.QueryAsync(new AuditQuery(), CancellationToken.None);
         Assert.Equal(["recent"], left.Events.Select(e => System.Text.Json.JsonDocument.Parse(e.CloudTrailEvent).RootElement.GetProperty("requestParameters").GetProperty("key").GetString()));
+    }
+
+    /// <summary>A journal in a temporary directory and a lookup service following it (on <paramref name="lookupTime"/>, the journal's clock by default).</summary>
+    private sealed class LookupSetup(ManualClock clock, TimeProvider? lookupTime = null, long maxSegmentBytes = 64 * 1024 * 1024, TimeSpan? interval = null) : IAsyncDisposable
+    {
+        private readonly TempDirectory _folder = new();
+        private SqliteDatabase? _database;
+        private AuditSegmentWriter? _journal;
+        private AuditLookupIndex? _index;
+        private AuditLookupService? _lookup;
+
+        public AuditSegmentWriter Journal => _journal ??= Tests.Journal.Open(_folder.Combine("segments"), clock, maxSegmentBytes);
+
+        public AuditLookupIndex Index => _index ??= new AuditLookupIndex(_database ??= SqliteDatabase.Open(_folder.Combine("lookup.db")));
+
+        public AuditLookupService Lookup => _lookup ??= new AuditLookupService(Index, Journal, lookupTime ?? clock) { Interval = interval ?? TimeSpan.FromSeconds(1) };
+
+        public async ValueTask DisposeAsync()
+        {
+            _lookup?.Dispose();
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+            }
+
+            if (_journal is not null)
+            {
+                await _journal.DisposeAsync();
+            }
+
+            _folder.Dispose();
+        }
     }
 }
