@@ -6,6 +6,13 @@ public sealed class AuditOptions
     /// <summary>Where segment files live, normally DATA/audit/segments.</summary>
     public string SegmentDirectory { get; set; } = Path.Combine("data", "audit", "segments");
 
+    /// <summary>
+    /// Where delivered segments are kept, so the lookup index can return their records and be
+    /// rebuilt from them; it removes them once they fall out of its window. Null: delivered
+    /// segments are removed at once.
+    /// </summary>
+    public string? HistoryDirectory { get; set; }
+
     /// <summary>A segment is closed (and becomes deliverable) once it holds this many bytes…</summary>
     public long MaxSegmentBytes { get; set; } = 64 * 1024 * 1024;
 

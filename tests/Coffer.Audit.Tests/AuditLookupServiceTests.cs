@@ -111,7 +111,7 @@ public sealed class AuditLookupServiceTests
         var (journal, index, lookup) = (setup.Journal, setup.Index, setup.Lookup);
         await Journal.AppendAsync(journal, 2, n => TestRecords.GetObject(TestRecords.Root(), "team-data", $"old-{n}", TestRecords.Time));
         await Journal.AppendAsync(journal, 1, n => TestRecords.GetObject(TestRecords.Root(), "team-data", "recent", TestRecords.Time.AddDays(20)));
-        index.CatchUp(journal, CancellationToken.None);
+        index.CatchUp(CancellationToken.None);
 
         lookup.Prune(CancellationToken.None);
 
@@ -130,9 +130,9 @@ public sealed class AuditLookupServiceTests
 
         public AuditSegmentWriter Journal => _journal ??= Tests.Journal.Open(_folder.Combine("segments"), clock, maxSegmentBytes);
 
-        public AuditLookupIndex Index => _index ??= new AuditLookupIndex(_database ??= SqliteDatabase.Open(_folder.Combine("lookup.db")));
+        public AuditLookupIndex Index => _index ??= new AuditLookupIndex(_database ??= SqliteDatabase.Open(_folder.Combine("lookup.db")), Journal);
 
-        public AuditLookupService Lookup => _lookup ??= new AuditLookupService(Index, Journal, lookupTime ?? clock) { Interval = interval ?? TimeSpan.FromSeconds(1) };
+        public AuditLookupService Lookup => _lookup ??= new AuditLookupService(Index, lookupTime ?? clock) { Interval = interval ?? TimeSpan.FromSeconds(1) };
 
         public async ValueTask DisposeAsync()
         {

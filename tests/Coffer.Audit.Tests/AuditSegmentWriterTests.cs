@@ -110,7 +110,7 @@ public sealed class AuditSegmentWriterTests
 
         Assert.Equal([1L], writer.ClosedSegments().Select(s => s.Sequence));
         Assert.Equal(4, Journal.ReadAll(directory.Path).Count);
-        Assert.Throws<InvalidOperationException>(() => writer.DeleteSegment(new AuditSegment(2, "")));
+        Assert.Throws<InvalidOperationException>(() => writer.RetireSegment(new AuditSegment(2, "")));
     }
 
     [Fact]

@@ -7,16 +7,17 @@ namespace Coffer.Audit.Tests;
 /// <summary>Opens journals in a test directory and reads back what they hold.</summary>
 internal static class Journal
 {
-    public static AuditOptions Options(string directory, long maxSegmentBytes = 64 * 1024 * 1024, bool failOpen = false) => new()
+    public static AuditOptions Options(string directory, long maxSegmentBytes = 64 * 1024 * 1024, bool failOpen = false, string? history = null) => new()
     {
         SegmentDirectory = directory,
+        HistoryDirectory = history,
         MaxSegmentBytes = maxSegmentBytes,
         FailOpen = failOpen,
         RetryInterval = TimeSpan.FromSeconds(1),
     };
 
-    public static AuditSegmentWriter Open(string directory, ManualClock? clock = null, long maxSegmentBytes = 64 * 1024 * 1024, bool failOpen = false) =>
-        AuditSegmentWriter.Open(Options(directory, maxSegmentBytes, failOpen), clock ?? new ManualClock(TestRecords.Time));
+    public static AuditSegmentWriter Open(string directory, ManualClock? clock = null, long maxSegmentBytes = 64 * 1024 * 1024, bool failOpen = false, string? history = null) =>
+        AuditSegmentWriter.Open(Options(directory, maxSegmentBytes, failOpen, history), clock ?? new ManualClock(TestRecords.Time));
 
     public static async Task<List<AuditRecord>> AppendAsync(AuditSegmentWriter writer, int count, Func<int, AuditRecord>? make = null)
     {

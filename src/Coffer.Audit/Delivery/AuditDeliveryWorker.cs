@@ -208,7 +208,7 @@ public sealed class AuditDeliveryWorker(
         if (info.RecordCount == 0)
         {
             // Nothing to deliver: the next segment starts from the same hash, so the chain has no gap.
-            journal.DeleteSegment(segment);
+            journal.RetireSegment(segment);
             return;
         }
 
@@ -233,7 +233,7 @@ public sealed class AuditDeliveryWorker(
             AuditDeliveryLog.Delivered(logger, segment.Sequence, info.RecordCount, bucket.Name, key);
         }
 
-        journal.DeleteSegment(segment);
+        journal.RetireSegment(segment);
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 namespace Coffer.Audit.Lookup;
 
 /// <summary>
-/// The lookup index's schema. Append only: a released entry must not change. Every filter has an
-/// index ending in event_time (SQLite appends the rowid), so a filtered, newest-first page is one
-/// backwards index walk however many records there are.
+/// The lookup index's schema. Append only: a released entry must not change. Since the third
+/// entry, an indexed batch is one row: an <see cref="AuditLookupBlock"/>, found by its time span;
+/// the records themselves stay in the journal's segments.
 /// </summary>
 internal static class AuditLookupSchema
 {
@@ -53,6 +53,24 @@ internal static class AuditLookupSchema
             event INTEGER NOT NULL,
             PRIMARY KEY(kind, value, event_time, event)) WITHOUT ROWID;
         CREATE INDEX audit_event_resources_by_time ON audit_event_resources(event_time);
+        """,
+        // Blocks replace the row-per-event tables. Their events are not carried over: the index
+        // starts again from whatever segments the journal still holds.
+        """
+        DROP TABLE audit_event_resources;
+        DROP TABLE audit_events;
+        DELETE FROM audit_lookup_position;
+        CREATE TABLE audit_blocks(
+            id INTEGER PRIMARY KEY,
+            segment INTEGER NOT NULL,
+            min_time INTEGER NOT NULL,
+            max_time INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            data BLOB NOT NULL);
+        CREATE INDEX audit_blocks_by_time ON audit_blocks(max_time);
+        CREATE TABLE audit_lookup_pruned(
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            before INTEGER NOT NULL);
         """,
     ];
 }

@@ -28,10 +28,10 @@ public sealed class AuditLookupService : IDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private AuditJournalPosition _caughtUp = new(0, 0);
 
-    public AuditLookupService(AuditLookupIndex index, AuditSegmentWriter journal, TimeProvider time, ILogger<AuditLookupService>? logger = null)
+    public AuditLookupService(AuditLookupIndex index, TimeProvider time, ILogger<AuditLookupService>? logger = null)
     {
         _index = index;
-        _journal = journal;
+        _journal = index.Journal;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -159,7 +159,7 @@ public sealed class AuditLookupService : IDisposable
     private bool CatchUp(AuditJournalPosition target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        while (_index.IndexNext(_journal, target, cancellationToken) > 0)
+        while (_index.IndexNext(target, cancellationToken) > 0)
         {
             if (Holds(CaughtUp, target))
             {

@@ -25,6 +25,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
 
     private readonly AuditOptions _options;
     private readonly string _directory;
+    private readonly string? _history;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Command> _queue = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
@@ -54,6 +55,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
     {
         _options = options;
         _directory = Path.GetFullPath(options.SegmentDirectory);
+        _history = options.HistoryDirectory is null ? null : Path.GetFullPath(options.HistoryDirectory);
         _time = time;
         _logger = logger;
     }
@@ -135,15 +137,70 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         return AuditSegment.List(_directory).Where(s => s.Sequence < active).ToList();
     }
 
-    /// <summary>Removes a delivered segment. The active one is never removed: its header carries the chain on.</summary>
-    public void DeleteSegment(AuditSegment segment)
+    /// <summary>
+    /// Takes a delivered segment out of the journal: into the history when one is kept, else
+    /// removed. The active one never is: its header carries the chain on.
+    /// </summary>
+    public void RetireSegment(AuditSegment segment)
     {
         if (segment.Sequence >= Committed.Sequence)
         {
             throw new InvalidOperationException($"Audit segment {segment.Sequence} is still being written.");
         }
 
-        File.Delete(Path.Combine(_directory, AuditSegment.FileName(segment.Sequence)));
+        var path = SegmentPath(segment.Sequence);
+        if (_history is null)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(_history);
+        File.Move(path, Path.Combine(_history, AuditSegment.FileName(segment.Sequence)), overwrite: true);
+        DirectorySync.Flush(_history);
+        DirectorySync.Flush(_directory);
+    }
+
+    /// <summary>The history's segments and then the journal's, in sequence order: everything a reader can still read.</summary>
+    public IReadOnlyList<AuditSegment> AllSegments()
+    {
+        var active = AuditSegment.List(_directory);
+        if (_history is null)
+        {
+            return active;
+        }
+
+        var first = active.Count > 0 ? active[0].Sequence : long.MaxValue;
+        return [.. AuditSegment.List(_history).Where(s => s.Sequence < first), .. active];
+    }
+
+    /// <summary>Where segment <paramref name="sequence"/> is now, in the journal or its history; null when in neither.</summary>
+    public string? FindSegment(long sequence)
+    {
+        var path = SegmentPath(sequence);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var kept = _history is null ? null : Path.Combine(_history, AuditSegment.FileName(sequence));
+        return kept is not null && File.Exists(kept) ? kept : null;
+    }
+
+    /// <summary>Removes the history's segments before <paramref name="sequence"/>; returns how many.</summary>
+    public int DeleteHistoryBefore(long sequence)
+    {
+        var removed = 0;
+        foreach (var segment in _history is null ? [] : AuditSegment.List(_history))
+        {
+            if (segment.Sequence < sequence)
+            {
+                File.Delete(segment.Path);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     private Task Reject()

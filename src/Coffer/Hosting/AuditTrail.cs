@@ -32,7 +32,12 @@ public sealed class AuditTrail : IAuditSink, IAsyncDisposable
     /// <summary>Opens (and recovers) the journal; <see cref="AuditUnavailableException"/> when its directory cannot be written.</summary>
     public static AuditTrail Open(string dataDirectory, bool failOpen, bool enabled, TimeProvider time, ILoggerFactory loggers)
     {
-        var options = new AuditOptions { SegmentDirectory = SegmentDirectory(dataDirectory), FailOpen = failOpen };
+        var options = new AuditOptions
+        {
+            SegmentDirectory = SegmentDirectory(dataDirectory),
+            HistoryDirectory = Path.Combine(dataDirectory, "audit", "history"),
+            FailOpen = failOpen,
+        };
         var journal = AuditSegmentWriter.Open(options, time, loggers.CreateLogger<AuditSegmentWriter>());
         return new AuditTrail(journal, options, enabled);
     }

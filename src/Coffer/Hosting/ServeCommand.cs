@@ -199,7 +199,7 @@ internal static partial class ServeCommand
 
         // The lookup index is a database of its own: rebuilt from the journal if lost, and never in the metadata's write queue.
         await using var lookupDatabase = SqliteDatabase.Open(Path.Combine(dataDirectory, "audit", "lookup.db"));
-        using var lookup = new AuditLookupService(new AuditLookupIndex(lookupDatabase), auditTrail.Journal, time, app.Services.GetRequiredService<ILogger<AuditLookupService>>());
+        using var lookup = new AuditLookupService(new AuditLookupIndex(lookupDatabase, auditTrail.Journal), time, app.Services.GetRequiredService<ILogger<AuditLookupService>>());
 
         // Delivery follows the one journal the front-ends record into.
         var delivery = new AuditDeliveryWorker(
