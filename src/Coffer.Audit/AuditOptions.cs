@@ -25,6 +25,17 @@ public sealed class AuditOptions
     /// </summary>
     public bool FailOpen { get; set; }
 
+    /// <summary>
+    /// False (the default): a read-only request's record is written to the journal before its
+    /// response, so it survives the server being killed, and fsync'd within
+    /// <see cref="ReadOnlySyncDelay"/>; its response does not wait for the fsync. True: it waits,
+    /// as every other record does, so that not even a power cut can lose it.
+    /// </summary>
+    public bool SyncReadOnly { get; set; }
+
+    /// <summary>How long read-only records may wait for an fsync, so that many share one.</summary>
+    public TimeSpan ReadOnlySyncDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a failed journal waits before trying the disk again.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -43,6 +54,11 @@ public sealed class AuditOptions
         if (MaxSegmentAge <= TimeSpan.Zero)
         {
             yield return "audit max-segment-age must be positive";
+        }
+
+        if (ReadOnlySyncDelay < TimeSpan.Zero || ReadOnlySyncDelay > TimeSpan.FromSeconds(10))
+        {
+            yield return "audit read-only-sync-delay must be from 0 to 10 seconds";
         }
 
         if (RetryInterval < TimeSpan.Zero)

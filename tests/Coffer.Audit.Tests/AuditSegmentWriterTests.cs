@@ -30,6 +30,75 @@ public sealed class AuditSegmentWriterTests
     }
 
     [Fact]
+    public async Task AppendAsync_ReadOnlyRecord_IsInTheFileAtOnce_AndAnyOtherWaitsForTheFsyncThatCoversBoth()
+    {
+        using var directory = new TempDirectory();
+        var options = Journal.Options(directory.Path);
+        options.ReadOnlySyncDelay = TimeSpan.FromSeconds(10);
+        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+        var start = writer.Committed;
+        var read = TestRecords.GetObject(TestRecords.Root(), "b", "read");
+
+        await writer.AppendAsync(read, CancellationToken.None);
+
+        // Written (a killed server keeps it), not yet fsync'd: readers do not see it.
+        Assert.Equal(start, writer.Committed);
+        Assert.Equal(0, writer.Statistics.Flushes);
+        Assert.Contains(read.EventId.ToString(), await ReadSharedAsync(AuditSegment.List(directory.Path).Single().Path));
+
+        await writer.AppendAsync(TestRecords.PutObject(TestRecords.Root(), "b", "written"), CancellationToken.None);
+
+        Assert.Equal(1, writer.Statistics.Flushes);
+        Assert.Equal(new FileInfo(AuditSegment.List(directory.Path).Single().Path).Length, writer.Committed.Length);
+    }
+
+    [Fact]
+    public async Task AppendAsync_WithSyncReadOnly_ReadOnlyRecordsWaitForTheirFsync()
+    {
+        using var directory = new TempDirectory();
+        var options = Journal.Options(directory.Path);
+        options.ReadOnlySyncDelay = TimeSpan.FromSeconds(10);
+        options.SyncReadOnly = true;
+        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+
+        await writer.AppendAsync(TestRecords.GetObject(TestRecords.Root(), "b", "read"), CancellationToken.None);
+
+        Assert.Equal(1, writer.Statistics.Flushes);
+        Assert.Equal(new FileInfo(AuditSegment.List(directory.Path).Single().Path).Length, writer.Committed.Length);
+    }
+
+    [Fact]
+    public async Task ReadOnlyRecords_AreFsyncdWithinTheDelay_WithoutAnyoneWaiting()
+    {
+        using var directory = new TempDirectory();
+        var options = Journal.Options(directory.Path);
+        options.ReadOnlySyncDelay = TimeSpan.FromMilliseconds(50);
+        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await writer.AppendAsync(TestRecords.GetObject(TestRecords.Root(), "b", $"read-{i}"), CancellationToken.None);
+        }
+
+        var length = new FileInfo(AuditSegment.List(directory.Path).Single().Path).Length;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (writer.Committed.Length < length && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(length, writer.Committed.Length);
+        Assert.InRange(writer.Statistics.Flushes, 1, 5);
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
+    [Fact]
     public async Task Open_AfterTornLastLine_TruncatesItAndKeepsEveryAcknowledgedRecord()
     {
         using var directory = new TempDirectory();

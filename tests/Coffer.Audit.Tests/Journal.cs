@@ -29,6 +29,8 @@ internal static class Journal
             records.Add(record);
         }
 
+        // Read-only records are fsync'd a little after their append: readers see them from then on.
+        await writer.SyncAsync(CancellationToken.None);
         return records;
     }
 

@@ -51,6 +51,23 @@ internal static class TestRecords
     };
 
     /// <summary>A GetObject data event as S3 records one.</summary>
+    /// <summary>A PutObject record: not read-only, so its append waits for an fsync.</summary>
+    public static AuditRecord PutObject(AuditUserIdentity identity, string bucket, string key) => new()
+    {
+        UserIdentity = identity,
+        EventTime = Time,
+        EventSource = "s3.amazonaws.com",
+        EventName = "PutObject",
+        AwsRegion = "us-east-1",
+        SourceIPAddress = "192.0.2.10",
+        RequestParameters = new JsonObject { ["bucketName"] = bucket, ["Host"] = $"{bucket}.localhost", ["key"] = key },
+        RequestId = "R" + Guid.NewGuid().ToString("N")[..15].ToUpperInvariant(),
+        EventId = Guid.NewGuid(),
+        ReadOnly = false,
+        RecipientAccountId = Account,
+        EventCategory = AuditEventCategory.Data,
+    };
+
     public static AuditRecord GetObject(AuditUserIdentity identity, string bucket, string key, DateTimeOffset? time = null, string? errorCode = null, string sourceIp = "192.0.2.10") => new()
     {
         UserIdentity = identity,

@@ -131,6 +131,8 @@ public sealed class AuditLookupService : IDisposable
     {
         try
         {
+            // Read-only records reach the disk a little after their responses; a lookup sees them at once.
+            await _journal.SyncAsync(cancellationToken).WaitAsync(ReadYourWritesTimeout, cancellationToken).ConfigureAwait(false);
             WaitFor(_journal.Committed, ReadYourWritesTimeout, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -33,6 +33,20 @@ public static class AuditRecordSerializer
         return (rented, json.Length);
     }
 
+    /// <summary>
+    /// The record's JSON as a journal line in a pooled array: <paramref name="prefix"/> bytes left
+    /// for the writer to fill, the JSON, then '\n'. The caller returns the array.
+    /// </summary>
+    internal static (byte[] Buffer, int Length) SerializeLineToRented(AuditRecord record, int prefix)
+    {
+        var json = SerializeToBuffer(record).WrittenSpan;
+        var length = prefix + json.Length + 1;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        json.CopyTo(rented.AsSpan(prefix));
+        rented[length - 1] = (byte)'\n';
+        return (rented, length);
+    }
+
     public static AuditRecord Deserialize(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize(json, AuditJsonContext.Default.AuditRecord)
         ?? throw new JsonException("An audit record cannot be null.");

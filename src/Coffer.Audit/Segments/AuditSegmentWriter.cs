@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Threading.Channels;
 using Coffer.Audit.Chain;
 using Coffer.Audit.Records;
 using Coffer.Storage.Blobs.FileSystem;
@@ -12,34 +11,47 @@ using Microsoft.Win32.SafeHandles;
 namespace Coffer.Audit.Segments;
 
 /// <summary>
-/// The durable audit journal. Callers serialise their record on their own thread and queue it;
-/// one writer thread takes everything queued, chains it, writes it with one write and one fsync,
-/// and only then completes the callers (group commit: while one fsync runs, the next batch
-/// gathers). Nothing else is on that path, so a slow consumer never holds up a request: readers
-/// (delivery, the lookup index) follow the files up to <see cref="Committed"/>.
+/// The durable audit journal. A caller serialises its record on its own thread, then chains it
+/// and writes it to the active segment under one lock: once the call returns, the record is in
+/// the file (it survives the server being killed). A record that must be on disk before the
+/// response, which is every record but a read-only request's unless
+/// <see cref="AuditOptions.SyncReadOnly"/>, waits for the sync thread's next fsync; while one fsync
+/// runs, the records written meanwhile gather for the next (group commit). Read-only records are
+/// fsync'd within <see cref="AuditOptions.ReadOnlySyncDelay"/> without holding up their response, so
+/// a read costs one write call and no thread switch. Nothing else is on that path, so a slow
+/// consumer never holds up a request: readers (delivery, the lookup index) follow the files up to
+/// <see cref="Committed"/>.
 /// </summary>
 public sealed class AuditSegmentWriter : IAsyncDisposable
 {
-    private const int MaxBatch = 4096;
-    private const int WriteChunk = 1024 * 1024;
-
     private readonly AuditOptions _options;
     private readonly string _directory;
     private readonly string? _history;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<Command> _queue = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Owned by the writer thread (and by Open before the thread starts).
+    // Guarded by _lock (and owned by Open before the sync thread starts).
+    private readonly Lock _lock = new();
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _lastHash = new byte[AuditChain.HashSize];
-    private byte[] _lines = new byte[64 * 1024];
     private SafeFileHandle? _file;
     private long _sequence;
     private long _length;
+    private readonly byte[] _writtenHash = new byte[AuditChain.HashSize];
+    private byte[] _pending = new byte[64 * 1024];
+    private int _pendingLength;
     private long _segmentRecords;
     private DateTimeOffset _segmentCreated;
+    private List<SyncWaiter> _waiters = [];
+    private bool _closed;
+
+    // What the sync thread is asked for, guarded by _signal.
+    private readonly object _signal = new();
+    private bool _dirty;
+    private bool _urgent;
+    private bool _syncerWaiting;
+    private bool _stopping;
 
     // Read from any thread.
     private volatile bool _healthy = true;
@@ -90,15 +102,16 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             throw new AuditUnavailableException($"The audit journal cannot be opened in {writer._directory}.", e);
         }
 
-        new Thread(writer.Run) { IsBackground = true, Name = "coffer-audit-writer" }.Start();
+        new Thread(writer.SyncLoop) { IsBackground = true, Name = "coffer-audit-sync" }.Start();
         return writer;
     }
 
     /// <summary>
-    /// Appends a record and completes once it is on disk, fsync'd. Throws
-    /// <see cref="AuditUnavailableException"/> when the journal cannot write it (unless
-    /// <see cref="AuditOptions.FailOpen"/>, which drops and counts it instead). Cancelling stops
-    /// the wait, not the write: a queued record is written all the same.
+    /// Chains and writes a record; the task completes at once for a read-only record (it is in the
+    /// file, and on disk within <see cref="AuditOptions.ReadOnlySyncDelay"/>), and for any other
+    /// once it is fsync'd. Throws <see cref="AuditUnavailableException"/> when the journal cannot
+    /// write it (unless <see cref="AuditOptions.FailOpen"/>, which drops and counts it instead).
+    /// Cancelling stops the wait, not the write.
     /// </summary>
     public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
@@ -107,27 +120,183 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         if (!_healthy && _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAtTicks))
         {
             // Failed, and too soon to try the disk again: answer at once.
-            return Reject();
+            return Reject(null);
         }
 
-        var (buffer, length) = AuditRecordSerializer.SerializeToRented(record);
-        var append = new AppendCommand(buffer, length);
-        if (!_queue.Writer.TryWrite(append))
+        var (line, length) = AuditRecordSerializer.SerializeLineToRented(record, AuditChain.HexLength + 1);
+        SyncWaiter? waiter = null;
+        try
         {
-            append.ReturnBuffer();
-            throw new ObjectDisposedException(nameof(AuditSegmentWriter));
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                if (!_healthy && !TryRecover())
+                {
+                    return Reject(null);
+                }
+
+                var waits = !record.ReadOnly || _options.SyncReadOnly;
+                try
+                {
+                    Write(line.AsSpan(0, length));
+                    if (!waits)
+                    {
+                        // Answered without an fsync, so in the file before the response.
+                        FlushPending();
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Fail(e);
+                    return Reject(e);
+                }
+
+                if (waits)
+                {
+                    waiter = new SyncWaiter();
+                    _waiters.Add(waiter);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(line);
         }
 
-        return cancellationToken.CanBeCanceled ? append.Task.WaitAsync(cancellationToken) : append.Task;
+        RequestSync(waiter is not null);
+        if (waiter is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    }
+
+    /// <summary>Completes once everything written so far is fsync'd (and so readable up to <see cref="Committed"/>).</summary>
+    public Task SyncAsync(CancellationToken cancellationToken)
+    {
+        SyncWaiter waiter;
+        lock (_lock)
+        {
+            if (_closed || !_healthy || (Committed.Sequence == _sequence && Committed.Length == _length && _pendingLength == 0))
+            {
+                return Task.CompletedTask;
+            }
+
+            waiter = new SyncWaiter();
+            _waiters.Add(waiter);
+        }
+
+        RequestSync(urgent: true);
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Chains <paramref name="line"/> (hash and space to fill, then the JSON and '\n') onto the
+    /// segment, into the pending lines: a record that waits for an fsync is written with the
+    /// others by the sync thread, in one write.
+    /// </summary>
+    private void Write(Span<byte> line)
+    {
+        if (ShouldRoll())
+        {
+            RollSegment();
+        }
+
+        Span<byte> chain = stackalloc byte[AuditChain.HashSize];
+        AuditChain.Next(_hash, _lastHash, line[(AuditChain.HexLength + 1)..^1], chain);
+        Hex.Write(chain, line);
+        line[AuditChain.HexLength] = (byte)' ';
+        if (_pendingLength + line.Length > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + line.Length));
+        }
+
+        line.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += line.Length;
+        _segmentRecords++;
+        chain.CopyTo(_lastHash);
+        Interlocked.Increment(ref _appended);
+    }
+
+    /// <summary>Writes the pending lines to the file; on failure they are dropped (their callers are still waiting, and are failed).</summary>
+    private void FlushPending()
+    {
+        if (_pendingLength == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            RandomAccess.Write(_file!, _pending.AsSpan(0, _pendingLength), _length);
+        }
+        catch
+        {
+            // The chain goes on from the last line in the file.
+            _writtenHash.CopyTo(_lastHash);
+            _pendingLength = 0;
+            throw;
+        }
+
+        _length += _pendingLength;
+        _pendingLength = 0;
+        _lastHash.CopyTo(_writtenHash);
+        if (_pending.Length > 1024 * 1024)
+        {
+            _pending = new byte[64 * 1024];
+        }
+    }
+
+    /// <summary>Tells the sync thread there is something to fsync: now when a caller waits for it, else within the read-only delay.</summary>
+    private void RequestSync(bool urgent)
+    {
+        // Checked without the lock first, so that a stream of reads takes it once per sync, not per record.
+        if (urgent ? Volatile.Read(ref _urgent) : Volatile.Read(ref _dirty))
+        {
+            return;
+        }
+
+        lock (_signal)
+        {
+            _dirty = true;
+            _urgent |= urgent;
+            if (_syncerWaiting)
+            {
+                Monitor.Pulse(_signal);
+            }
+        }
     }
 
     /// <summary>Closes the active segment when it holds records, so it can be delivered; returns its sequence.</summary>
     public Task<long?> RollAsync(CancellationToken cancellationToken)
     {
-        var roll = new RollCommand();
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(roll), this);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            try
+            {
+                if (!_healthy && !TryRecover())
+                {
+                    return Task.FromException<long?>(Unavailable(null));
+                }
 
-        return roll.Task.WaitAsync(cancellationToken);
+                if (_segmentRecords == 0)
+                {
+                    return Task.FromResult<long?>(null);
+                }
+
+                var closed = _sequence;
+                RollSegment();
+                return Task.FromResult<long?>(closed);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(e);
+                return Task.FromException<long?>(Unavailable(e));
+            }
+        }
     }
 
     /// <summary>Segments no longer written to, oldest first: ready for delivery.</summary>
@@ -203,7 +372,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         return removed;
     }
 
-    private Task Reject()
+    private Task Reject(Exception? cause)
     {
         if (_options.FailOpen)
         {
@@ -211,7 +380,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        return Task.FromException(Unavailable(null));
+        return Task.FromException(Unavailable(cause));
     }
 
     private AuditUnavailableException Unavailable(Exception? cause) =>
@@ -263,6 +432,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             _segmentRecords = reader.RecordCount;
             _segmentCreated = reader.Header.Created;
             reader.LastHash.CopyTo(_lastHash);
+            reader.LastHash.CopyTo(_writtenHash);
         }
 
         _file = File.OpenHandle(last.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -343,190 +513,202 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         _segmentRecords = 0;
         _segmentCreated = header.Created;
         previousHash.CopyTo(_lastHash);
+        previousHash.CopyTo(_writtenHash);
         Volatile.Write(ref _committed, new AuditJournalPosition(_sequence, _length));
     }
 
-    private void Run()
+    /// <summary>
+    /// The sync thread: fsyncs whatever has been written, at once when a caller waits for it,
+    /// else after <see cref="AuditOptions.ReadOnlySyncDelay"/> so that reads share one fsync.
+    /// The fsync runs outside the write lock, so writers carry on meanwhile.
+    /// </summary>
+    private void SyncLoop()
     {
-        var reader = _queue.Reader;
-        var appends = new List<AppendCommand>(MaxBatch);
         try
         {
-            while (WaitToRead(reader))
+            while (true)
             {
-                while (appends.Count < MaxBatch && reader.TryRead(out var command))
+                lock (_signal)
                 {
-                    if (command is AppendCommand append)
+                    while (!_dirty && !_stopping)
                     {
-                        appends.Add(append);
-                        continue;
+                        WaitForSignal(Timeout.InfiniteTimeSpan);
                     }
 
-                    // Appends queued before the roll go into the segment it closes.
-                    WriteBatch(appends);
-                    Roll((RollCommand)command);
+                    if (!_urgent && !_stopping)
+                    {
+                        WaitForSignal(_options.ReadOnlySyncDelay);
+                    }
+
+                    if (!_dirty && _stopping)
+                    {
+                        break;
+                    }
+
+                    _dirty = false;
+                    _urgent = false;
                 }
 
-                WriteBatch(appends);
+                SyncOnce();
             }
         }
         finally
         {
-            CloseFile();
-            _hash.Dispose();
             _stopped.TrySetResult();
         }
     }
 
-    private static bool WaitToRead(ChannelReader<Command> reader)
+    private void WaitForSignal(TimeSpan timeout)
     {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        _syncerWaiting = true;
+        Monitor.Wait(_signal, timeout);
+        _syncerWaiting = false;
     }
 
-    /// <summary>Chains, writes and fsyncs the batch, then answers every caller in it.</summary>
-    private void WriteBatch(List<AppendCommand> appends)
+    /// <summary>One fsync of what has been written, then the callers waiting for it are answered.</summary>
+    private void SyncOnce()
     {
-        if (appends.Count == 0)
+        SafeFileHandle file;
+        AuditJournalPosition target;
+        List<SyncWaiter> waiters;
+        var added = false;
+        lock (_lock)
         {
-            return;
+            if (_file is null || !_healthy)
+            {
+                return;
+            }
+
+            try
+            {
+                FlushPending();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(e);
+                return;
+            }
+
+            file = _file;
+            target = new AuditJournalPosition(_sequence, _length);
+            waiters = _waiters;
+            _waiters = [];
+            if (waiters.Count == 0 && Committed == target)
+            {
+                return;
+            }
+
+            // A roll may close the handle meanwhile; the fsync keeps it open until done.
+            file.DangerousAddRef(ref added);
         }
 
         try
         {
-            if (!_healthy && !TryRecover())
+            RandomAccess.FlushToDisk(file);
+            if (!File.Exists(SegmentPath(target.Sequence)) && IsActive(target.Sequence))
             {
-                Reject(appends, null);
-                return;
-            }
-
-            if (ShouldRoll())
-            {
-                RollSegment();
-            }
-            else if (!File.Exists(SegmentPath(_sequence)))
-            {
-                // Writes to a deleted file would succeed and vanish: acknowledge nothing into one.
-                throw new IOException($"Audit segment {_sequence} was removed while being written.");
-            }
-
-            Span<byte> chain = stackalloc byte[AuditChain.HashSize];
-            _lastHash.CopyTo(chain);
-            var offset = _length;
-            var used = 0;
-            foreach (var append in appends)
-            {
-                var json = append.Json;
-                var lineLength = AuditChain.HexLength + 1 + json.Length + 1;
-                if (used + lineLength > _lines.Length)
-                {
-                    RandomAccess.Write(_file!, _lines.AsSpan(0, used), offset);
-                    offset += used;
-                    used = 0;
-                    if (lineLength > _lines.Length)
-                    {
-                        _lines = new byte[Math.Max(lineLength, WriteChunk)];
-                    }
-                }
-
-                AuditChain.Next(_hash, chain, json, chain);
-                var line = _lines.AsSpan(used, lineLength);
-                Hex.Write(chain, line);
-                line[AuditChain.HexLength] = (byte)' ';
-                json.CopyTo(line[(AuditChain.HexLength + 1)..]);
-                line[^1] = (byte)'\n';
-                used += lineLength;
-            }
-
-            RandomAccess.Write(_file!, _lines.AsSpan(0, used), offset);
-            RandomAccess.FlushToDisk(_file!);
-
-            _length = offset + used;
-            _segmentRecords += appends.Count;
-            chain.CopyTo(_lastHash);
-            Volatile.Write(ref _committed, new AuditJournalPosition(_sequence, _length));
-            Interlocked.Increment(ref _flushes);
-            Interlocked.Add(ref _appended, appends.Count);
-            foreach (var append in appends)
-            {
-                append.Complete();
+                // Writes to a deleted file succeed and vanish: what was written since the last sync is lost.
+                throw new IOException($"Audit segment {target.Sequence} was removed while being written.");
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            Fail(e);
-            Reject(appends, e);
+            lock (_lock)
+            {
+                Fail(e);
+            }
+
+            Reject(waiters, e);
+            return;
         }
         finally
         {
-            foreach (var append in appends)
+            if (added)
             {
-                append.ReturnBuffer();
+                file.DangerousRelease();
             }
+        }
 
-            appends.Clear();
+        Interlocked.Increment(ref _flushes);
+        Advance(target);
+        foreach (var waiter in waiters)
+        {
+            waiter.Complete();
         }
     }
 
-    private void Reject(List<AppendCommand> appends, Exception? cause)
+    private bool IsActive(long sequence)
+    {
+        lock (_lock)
+        {
+            return sequence == _sequence;
+        }
+    }
+
+    /// <summary>Moves <see cref="Committed"/> forward to <paramref name="target"/>; never back, whichever thread got further first.</summary>
+    private void Advance(AuditJournalPosition target)
+    {
+        var seen = Committed;
+        while (seen.Sequence < target.Sequence || (seen.Sequence == target.Sequence && seen.Length < target.Length))
+        {
+            var previous = Interlocked.CompareExchange(ref _committed, target, seen);
+            if (ReferenceEquals(previous, seen))
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    private void Reject(List<SyncWaiter> waiters, Exception? cause)
     {
         if (_options.FailOpen)
         {
-            Interlocked.Add(ref _dropped, appends.Count);
-            foreach (var append in appends)
+            Interlocked.Add(ref _dropped, waiters.Count);
+            foreach (var waiter in waiters)
             {
-                append.Complete();
+                waiter.Complete();
             }
 
             return;
         }
 
         var unavailable = Unavailable(cause);
-        foreach (var append in appends)
+        foreach (var waiter in waiters)
         {
-            append.Fail(unavailable);
-        }
-    }
-
-    private void Roll(RollCommand roll)
-    {
-        try
-        {
-            if (!_healthy && !TryRecover())
-            {
-                roll.Fail(Unavailable(null));
-            }
-            else if (_segmentRecords == 0)
-            {
-                roll.Complete(null);
-            }
-            else
-            {
-                var closed = _sequence;
-                RollSegment();
-                roll.Complete(closed);
-            }
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-            roll.Fail(Unavailable(e));
+            waiter.Fail(unavailable);
         }
     }
 
     private bool ShouldRoll() =>
-        _segmentRecords > 0 && (_length >= _options.MaxSegmentBytes || _time.GetUtcNow() - _segmentCreated >= _options.MaxSegmentAge);
+        _segmentRecords > 0 && (_length + _pendingLength >= _options.MaxSegmentBytes || _time.GetUtcNow() - _segmentCreated >= _options.MaxSegmentAge);
 
+    /// <summary>Under the lock: makes the active segment durable, answers its waiters, and starts the next.</summary>
     private void RollSegment()
     {
         var closed = _sequence;
         var records = _segmentRecords;
+        FlushPending();
+        RandomAccess.FlushToDisk(_file!);
+        Interlocked.Increment(ref _flushes);
+        Advance(new AuditJournalPosition(_sequence, _length));
+        foreach (var waiter in _waiters)
+        {
+            waiter.Complete();
+        }
+
+        _waiters = [];
         CreateSegment(_sequence + 1, _lastHash);
         AuditLog.SegmentRolled(_logger, closed, records, _sequence);
     }
 
+    /// <summary>Under the lock: marks the journal failed; callers waiting for an fsync are answered as failed.</summary>
     private void Fail(Exception e)
     {
+        var waiters = _waiters;
+        _waiters = [];
+        Reject(waiters, e);
         Interlocked.Increment(ref _failures);
         Interlocked.Exchange(ref _retryAtTicks, (_time.GetUtcNow() + _options.RetryInterval).UtcTicks);
         if (_healthy)
@@ -537,8 +719,8 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// After a failure: cuts the active segment back to its last fsync'd length (what the failed
-    /// writes left is unknown) and carries on; when the segment is gone, the chain continues in a
+    /// After a failure: cuts the active segment back to the end of its last whole write (what the
+    /// failed write left is unknown), fsyncs it and carries on; when the segment is gone, the chain continues in a
     /// new one, and the missing records show as a gap when the trail is verified.
     /// </summary>
     private bool TryRecover()
@@ -550,6 +732,9 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
 
         try
         {
+            // Lines not yet written belonged to callers who were answered with the failure.
+            _pendingLength = 0;
+            _writtenHash.CopyTo(_lastHash);
             CloseFile();
             System.IO.Directory.CreateDirectory(_directory);
             var path = SegmentPath(_sequence);
@@ -558,6 +743,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
                 _file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
                 RandomAccess.SetLength(_file, _length);
                 RandomAccess.FlushToDisk(_file);
+                Advance(new AuditJournalPosition(_sequence, _length));
             }
             else
             {
@@ -581,6 +767,7 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         _file = null;
     }
 
+    /// <summary>Stops taking records, fsyncs what was written and closes the active segment.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -588,34 +775,54 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
+        lock (_signal)
+        {
+            _stopping = true;
+            Monitor.Pulse(_signal);
+        }
+
         await _stopped.Task.ConfigureAwait(false);
+        lock (_lock)
+        {
+            _closed = true;
+            if (_waiters.Count > 0)
+            {
+                // Writers that slipped in after the last sync.
+                try
+                {
+                    if (_file is null || !_healthy)
+                    {
+                        throw new IOException("The audit journal closed while failed.");
+                    }
+
+                    FlushPending();
+                    RandomAccess.FlushToDisk(_file);
+                    foreach (var waiter in _waiters)
+                    {
+                        waiter.Complete();
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Reject(_waiters, e);
+                }
+
+                _waiters = [];
+            }
+
+            CloseFile();
+            _hash.Dispose();
+        }
     }
 
-    private abstract class Command;
-
-    private sealed class AppendCommand(byte[] buffer, int length) : Command
+    /// <summary>A caller waiting for the fsync that covers its record.</summary>
+    private sealed class SyncWaiter
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Task => _done.Task;
 
-        public ReadOnlySpan<byte> Json => buffer.AsSpan(0, length);
-
         public void Complete() => _done.TrySetResult();
-
-        public void Fail(Exception exception) => _done.TrySetException(exception);
-
-        public void ReturnBuffer() => ArrayPool<byte>.Shared.Return(buffer);
-    }
-
-    private sealed class RollCommand : Command
-    {
-        private readonly TaskCompletionSource<long?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<long?> Task => _done.Task;
-
-        public void Complete(long? closed) => _done.TrySetResult(closed);
 
         public void Fail(Exception exception) => _done.TrySetException(exception);
     }

@@ -18,6 +18,7 @@ internal static class CofferCommand
                        --trusted-proxies IPS   proxies whose X-Forwarded-Host is believed
                        --domains D1,D2         extra domains for bucket.DOMAIN addressing
                        --audit-fail-open true  serve requests unrecorded when the audit journal fails (COFFER_AUDIT_FAIL_OPEN; default: 503)
+                       --audit-sync-reads true  reads wait for their audit record's fsync too (COFFER_AUDIT_SYNC_READS)
                        --config FILE           a JSON configuration file (default ./coffer.json if present)
           user       users with a folder of a shared bucket or a bucket of their own: create|delete|list|show
           explain    why a user is allowed or denied an action (the server's policy simulator)

@@ -30,13 +30,14 @@ public sealed class AuditTrail : IAuditSink, IAsyncDisposable
     public static string SegmentDirectory(string dataDirectory) => Path.Combine(dataDirectory, "audit", "segments");
 
     /// <summary>Opens (and recovers) the journal; <see cref="AuditUnavailableException"/> when its directory cannot be written.</summary>
-    public static AuditTrail Open(string dataDirectory, bool failOpen, bool enabled, TimeProvider time, ILoggerFactory loggers)
+    public static AuditTrail Open(string dataDirectory, bool failOpen, bool syncReads, bool enabled, TimeProvider time, ILoggerFactory loggers)
     {
         var options = new AuditOptions
         {
             SegmentDirectory = SegmentDirectory(dataDirectory),
             HistoryDirectory = Path.Combine(dataDirectory, "audit", "history"),
             FailOpen = failOpen,
+            SyncReadOnly = syncReads,
         };
         var journal = AuditSegmentWriter.Open(options, time, loggers.CreateLogger<AuditSegmentWriter>());
         return new AuditTrail(journal, options, enabled);

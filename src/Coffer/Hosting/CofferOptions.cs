@@ -67,6 +67,14 @@ public sealed class CofferOptions
     public bool AuditFailOpen { get; set; }
 
     /// <summary>
+    /// Whether a read-only request's response waits for its record's fsync (COFFER_AUDIT_SYNC_READS).
+    /// False (the default): the record is written to the journal before the response, so it
+    /// survives the server being killed, and fsync'd within 20 ms; true: not even a power cut
+    /// can lose it, at a cost to read throughput.
+    /// </summary>
+    public bool AuditSyncReads { get; set; }
+
+    /// <summary>
     /// Record nothing (COFFER_BENCH_AUDIT_OFF): exists only so that the benchmark can measure what
     /// auditing costs. Never for real use: requests leave no trail.
     /// </summary>

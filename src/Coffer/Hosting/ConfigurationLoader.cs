@@ -22,6 +22,7 @@ internal static class ConfigurationLoader
         ["--lifecycle-interval"] = nameof(CofferOptions.LifecycleInterval),
         ["--lifecycle-clock-offset-file"] = nameof(CofferOptions.LifecycleClockOffsetFile),
         ["--audit-fail-open"] = nameof(CofferOptions.AuditFailOpen),
+        ["--audit-sync-reads"] = nameof(CofferOptions.AuditSyncReads),
         ["--config"] = "Config",
     };
 

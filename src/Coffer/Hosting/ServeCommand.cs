@@ -161,7 +161,9 @@ internal static partial class ServeCommand
             return 2;
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Coffer reads no appsettings.json; watching for one would watch the working directory
+        // recursively, and with it every object, database and journal write under a ./data there.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
@@ -178,7 +180,7 @@ internal static partial class ServeCommand
         AuditTrail auditTrail;
         try
         {
-            auditTrail = AuditTrail.Open(dataDirectory, options.AuditFailOpen, !options.BenchAuditOff, time, app.Services.GetRequiredService<ILoggerFactory>());
+            auditTrail = AuditTrail.Open(dataDirectory, options.AuditFailOpen, options.AuditSyncReads, !options.BenchAuditOff, time, app.Services.GetRequiredService<ILoggerFactory>());
         }
         catch (Coffer.Audit.AuditUnavailableException e)
         {
