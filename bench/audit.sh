@@ -34,15 +34,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-BUILD=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-build) BUILD=0 ;;
-    -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
-    *) echo "audit.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-  esac
-done
-
 ROUNDS="${BENCH_AUDIT_ROUNDS:-3}"
 SMALL="${BENCH_SMALL:-4KiB}"
 SMALL_OPS="${BENCH_SMALL_OPS:-10000}"
@@ -58,6 +49,7 @@ die() { say "ERROR: $*"; exit 1; }
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+bench_args "$0" "$@"
 
 case "$ROUNDS" in ''|*[!0-9]*|0) die "BENCH_AUDIT_ROUNDS must be a positive number" ;; esac
 command -v python3 >/dev/null || die "python3 is not on PATH"

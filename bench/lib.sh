@@ -5,6 +5,21 @@
 BENCH_DLL="$ROOT/bench/Coffer.Bench/bin/Release/net10.0/coffer-bench.dll"
 COFFER_DLL="$ROOT/src/Coffer/bin/Release/net10.0/coffer.dll"
 
+# bench_args SCRIPT ARGS... : the arguments of a script that takes only --no-build and --help
+# (which prints the script's leading comment); sets BUILD.
+bench_args() {
+  local script=$1 arg
+  shift
+  BUILD=1
+  for arg in "$@"; do
+    case "$arg" in
+      --no-build) BUILD=0 ;;
+      -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$script"; exit 0 ;;
+      *) echo "$(basename "$script"): unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+  done
+}
+
 # build_release BUILD : builds coffer-bench and coffer in Release when BUILD is 1 (logs in $OUT),
 # and checks both are there.
 build_release() {

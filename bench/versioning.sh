@@ -40,15 +40,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-BUILD=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-build) BUILD=0 ;;
-    -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
-    *) echo "versioning.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-  esac
-done
-
 ROUNDS="${BENCH_VERSIONING_ROUNDS:-3}"
 SMALL_OPS="${BENCH_SMALL_OPS:-20000}"
 WARMUP_OPS="${BENCH_WARMUP_OPS:-5000}"
@@ -67,6 +58,7 @@ die() { say "ERROR: $*"; exit 1; }
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+bench_args "$0" "$@"
 
 case "$ROUNDS" in ''|*[!0-9]*|0) die "BENCH_VERSIONING_ROUNDS must be a positive number" ;; esac
 command -v aws >/dev/null || die "the aws cli is not on PATH"

@@ -33,9 +33,7 @@ public sealed class AuditSegmentWriterTests
     public async Task AppendAsync_ReadOnlyRecord_IsInTheFileAtOnce_AndAnyOtherWaitsForTheFsyncThatCoversBoth()
     {
         using var directory = new TempDirectory();
-        var options = Journal.Options(directory.Path);
-        options.ReadOnlySyncDelay = TimeSpan.FromSeconds(10);
-        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+        await using var writer = OpenWithDelay(directory.Path, TimeSpan.FromSeconds(10));
         var start = writer.Committed;
         var read = TestRecords.GetObject(TestRecords.Root(), "b", "read");
 
@@ -56,10 +54,7 @@ public sealed class AuditSegmentWriterTests
     public async Task AppendAsync_WithSyncReadOnly_ReadOnlyRecordsWaitForTheirFsync()
     {
         using var directory = new TempDirectory();
-        var options = Journal.Options(directory.Path);
-        options.ReadOnlySyncDelay = TimeSpan.FromSeconds(10);
-        options.SyncReadOnly = true;
-        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+        await using var writer = OpenWithDelay(directory.Path, TimeSpan.FromSeconds(10), syncReadOnly: true);
 
         await writer.AppendAsync(TestRecords.GetObject(TestRecords.Root(), "b", "read"), CancellationToken.None);
 
@@ -71,9 +66,7 @@ public sealed class AuditSegmentWriterTests
     public async Task ReadOnlyRecords_AreFsyncdWithinTheDelay_WithoutAnyoneWaiting()
     {
         using var directory = new TempDirectory();
-        var options = Journal.Options(directory.Path);
-        options.ReadOnlySyncDelay = TimeSpan.FromMilliseconds(50);
-        await using var writer = AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
+        await using var writer = OpenWithDelay(directory.Path, TimeSpan.FromMilliseconds(50));
 
         for (var i = 0; i < 20; i++)
         {
@@ -89,6 +82,14 @@ public sealed class AuditSegmentWriterTests
 
         Assert.Equal(length, writer.Committed.Length);
         Assert.InRange(writer.Statistics.Flushes, 1, 5);
+    }
+
+    private static AuditSegmentWriter OpenWithDelay(string directory, TimeSpan readOnlySyncDelay, bool syncReadOnly = false)
+    {
+        var options = Journal.Options(directory);
+        options.ReadOnlySyncDelay = readOnlySyncDelay;
+        options.SyncReadOnly = syncReadOnly;
+        return AuditSegmentWriter.Open(options, new ManualClock(TestRecords.Time));
     }
 
     private static async Task<string> ReadSharedAsync(string path)

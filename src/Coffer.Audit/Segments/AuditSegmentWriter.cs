@@ -785,31 +785,31 @@ public sealed class AuditSegmentWriter : IAsyncDisposable
         lock (_lock)
         {
             _closed = true;
-            if (_waiters.Count > 0)
-            {
-                // Writers that slipped in after the last sync.
-                try
-                {
-                    if (_file is null || !_healthy)
-                    {
-                        throw new IOException("The audit journal closed while failed.");
-                    }
 
+            // Whatever writers slipped in after the sync thread's last fsync.
+            try
+            {
+                if (_file is not null && _healthy)
+                {
                     FlushPending();
                     RandomAccess.FlushToDisk(_file);
+                    Advance(new AuditJournalPosition(_sequence, _length));
                     foreach (var waiter in _waiters)
                     {
                         waiter.Complete();
                     }
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                else
                 {
-                    Reject(_waiters, e);
+                    Reject(_waiters, null);
                 }
-
-                _waiters = [];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Reject(_waiters, e);
             }
 
+            _waiters = [];
             CloseFile();
             _hash.Dispose();
         }
