@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Coffer.Audit.Lookup;
 
 /// <summary>
@@ -8,35 +6,6 @@ namespace Coffer.Audit.Lookup;
 /// </summary>
 public sealed record AuditLookupResource(string ResourceType, string ResourceName, string Arn)
 {
-    /// <summary>The record's <c>resources</c>; none when it has none.</summary>
-    public static IReadOnlyList<AuditLookupResource> Read(JsonElement record)
-    {
-        if (!record.TryGetProperty("resources", out var resources) || resources.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-
-        var found = new List<AuditLookupResource>();
-        foreach (var resource in resources.EnumerateArray())
-        {
-            if (resource.ValueKind == JsonValueKind.Object
-                && resource.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-                && resource.TryGetProperty("ARN", out var arn) && arn.ValueKind == JsonValueKind.String)
-            {
-                found.Add(new AuditLookupResource(type.GetString()!, NameOf(arn.GetString()!), arn.GetString()!));
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>The record JSON's resources, for an event read back from the index.</summary>
-    public static IReadOnlyList<AuditLookupResource> Read(string recordJson)
-    {
-        using var document = JsonDocument.Parse(recordJson);
-        return Read(document.RootElement);
-    }
-
     internal static string NameOf(string arn)
     {
         const string S3 = "arn:aws:s3:::";

@@ -6,7 +6,7 @@ namespace Coffer.Audit.Records;
 
 /// <summary>
 /// Records to and from their JSON. Each thread reuses one writer and buffer, so serialising a
-/// record costs one pooled array, returned once the record is on disk.
+/// record for the journal costs one pooled array, returned once its line is chained and buffered.
 /// </summary>
 public static class AuditRecordSerializer
 {
@@ -23,15 +23,6 @@ public static class AuditRecordSerializer
 
     /// <summary>The record's JSON on one line, redacted.</summary>
     public static byte[] Serialize(AuditRecord record) => SerializeToBuffer(record).WrittenSpan.ToArray();
-
-    /// <summary>The record's JSON in an array from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</summary>
-    internal static (byte[] Buffer, int Length) SerializeToRented(AuditRecord record)
-    {
-        var json = SerializeToBuffer(record).WrittenSpan;
-        var rented = ArrayPool<byte>.Shared.Rent(json.Length);
-        json.CopyTo(rented);
-        return (rented, json.Length);
-    }
 
     /// <summary>
     /// The record's JSON as a journal line in a pooled array: <paramref name="prefix"/> bytes left
